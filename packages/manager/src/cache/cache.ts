@@ -1,0 +1,43 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ResourceKind } from '../kinds/resource-kind.js';
+import type { ObjectKey } from '../kinds/object-key.js';
+import type { IndexFunc, Informer } from './informer.js';
+
+/** Narrows one informer: each distinct combination is its own LIST+WATCH. */
+export interface InformerOptions {
+  /** Watch one namespace; default: all namespaces (or the cache's default namespace, if it has one). */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Watch only metadata (PartialObjectMetadata), to keep memory down for kinds with large bodies. Default false. */
+  readonly metadataOnly?: boolean;
+}
+
+/** Reads from the cache: the same filters as the API's LIST, answered from memory. */
+export interface CacheListOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  /** Only objects the named field index maps to this value (see {@link Cache.indexField}). */
+  readonly index?: { readonly name: string; readonly value: string };
+}
+
+/**
+ * The process-wide set of informers: one per (kind, namespace, selectors), created on first use and shared.
+ * Reads through it never reach the API server; a kind read for the first time starts its informer and waits for it
+ * to sync, as controller-runtime's cache does.
+ */
+export interface Cache {
+  /** The shared informer for `kind` with these options, created (and started, if the cache is running) on first use. */
+  getInformer<T extends KubernetesObject>(kind: ResourceKind<T>, options?: InformerOptions): Informer<T>;
+  /** Adds a field index to every informer of `kind`; call before the informer starts. */
+  indexField<T extends KubernetesObject>(kind: ResourceKind<T>, indexName: string, extract: IndexFunc<T>): void;
+  /** Starts every informer made so far and each one made later; runs until `signal` aborts. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Resolves true once every informer has synced, false if `signal` aborts first. */
+  waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
+  get<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey): Promise<T | undefined>;
+  list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: CacheListOptions): Promise<T[]>;
+}
+
+/** The built-in index: objects by their controller owner, value `<group>/<Kind>/<namespace>/<name>`. */
+export const ControllerOwnerIndex = 'spoke.dev/controller-owner';
