@@ -1,0 +1,12 @@
+import { defineKind } from '@spoke/manager';
+import type { Memcached } from './memcached.js';
+import { memcachedCustomResource as cr } from './memcached-custom-resource.js';
+
+/** The `Memcached` kind for the client, watches and RBAC; derived from the CRD description so the two cannot differ. */
+export const MemcachedKind = defineKind<Memcached>({
+  group: cr.group,
+  version: cr.version,
+  kind: cr.kind,
+  plural: cr.plural,
+  namespaced: cr.scope === 'Namespaced',
+});
