@@ -1,0 +1,48 @@
+/** Options of {@link ControlPlane.start}. Every field is optional; the defaults suit a test suite. */
+export interface ControlPlaneOptions {
+  /**
+   * The directory holding etcd, kube-apiserver and (for `nodes > 0`) kube-controller-manager, kube-scheduler and
+   * kwok. Default: `$SPOKE_ASSETS`, else the directory printed by `hack/control-plane/build.sh --print-dir`, the
+   * script being found by walking up from `process.cwd()`.
+   */
+  readonly assetsDir?: string;
+  /**
+   * How many fake nodes kwok manages. Default `0`: etcd and kube-apiserver only, the fastest start, for testing
+   * API behaviour (no controllers run: no garbage collection, no Pods from Deployments). With `nodes > 0`,
+   * kube-controller-manager, kube-scheduler and kwok also run, and `start()` resolves once the nodes are Ready.
+   */
+  readonly nodes?: number;
+  /**
+   * CRD manifests to install before `start()` resolves: files or folders (their .yaml, .yml and .json files, not
+   * recursively), multi-document YAML allowed, relative to `process.cwd()`. Default: none.
+   */
+  readonly crdPaths?: readonly string[];
+  /**
+   * How long each startup step (a component becoming ready, the nodes becoming Ready, CRDs becoming Established)
+   * may take before `start()` fails with that component's log tail. Default `60_000` ms: a cold page cache and a
+   * busy two-core machine can make kube-apiserver take half of that.
+   */
+  readonly startTimeoutMs?: number;
+  /**
+   * Extra kube-apiserver flags, by name without the leading `--`, replacing a default of the same name
+   * (e.g. `{ 'feature-gates': 'SomeGate=true', v: '4' }`). Default: none.
+   */
+  readonly apiServerFlags?: Readonly<Record<string, string>>;
+}
+
+/** A user of the test cluster, authenticated by a client certificate that the test CA signs. */
+export interface UserIdentity {
+  /** The user name (the certificate's CN), as RoleBindings name it in `subjects[].name`. */
+  readonly name: string;
+  /** The groups (the certificate's O entries); `system:authenticated` is added by the API server. Default: none. */
+  readonly groups?: readonly string[];
+}
+
+/** A running component of the control plane. */
+export interface ComponentInfo {
+  /** `etcd`, `kube-apiserver`, `kube-controller-manager`, `kube-scheduler` or `kwok`. */
+  readonly name: string;
+  readonly pid: number;
+  /** Its combined stdout and stderr. */
+  readonly logPath: string;
+}

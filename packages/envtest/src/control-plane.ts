@@ -1,0 +1,431 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ComponentInfo, ControlPlaneOptions, UserIdentity } from './control-plane-options.js';
+import { type ComponentBinary, locateAssets, requireBinaries } from './internal/assets.js';
+import { CertificateAuthority } from './internal/certificate-authority.js';
+import {
+  apiServerFlags,
+  type ControlPlaneLayout,
+  controllerManagerFlags,
+  etcdFlags,
+  kubernetesServiceIP,
+  kwokFlags,
+  schedulerFlags,
+  toArgs,
+} from './internal/component-flags.js';
+import { ComponentProcess } from './internal/component-process.js';
+import { installCRDs } from './internal/crd-installer.js';
+import { freePort } from './internal/free-port.js';
+import { type HttpsCaller, httpsRequest, type HttpsResponse } from './internal/https-request.js';
+import { buildKubeConfig, writeKubeConfig } from './internal/kubeconfig.js';
+import { kwokNode, kwokNodeLabel, kwokNodeName } from './internal/kwok-node.js';
+import { type Reaper, startReaper } from './internal/reaper.js';
+
+const defaultStartTimeoutMs = 60_000;
+const adminUser = 'spoke-envtest-admin';
+
+/** What start() has set up, handed to the constructor in one piece. */
+interface ControlPlaneState {
+  readonly dir: string;
+  readonly layout: ControlPlaneLayout;
+  readonly ca: CertificateAuthority;
+  readonly admin: HttpsCaller;
+  readonly kubeConfig: KubeConfig;
+  readonly kubeconfigPath: string;
+  readonly components: Map<string, ComponentProcess>;
+  readonly nodeNames: readonly string[];
+  readonly startTimeoutMs: number;
+  readonly reaper: Reaper;
+}
+
+/**
+ * A real Kubernetes control plane on loopback for tests: etcd and kube-apiserver, and with `nodes > 0` also
+ * kube-controller-manager, kube-scheduler and kwok simulating that many Ready nodes, so Deployments get Running
+ * Pods with IPs and Services get EndpointSlices.
+ *
+ * Everything lives in a fresh temporary directory (data, certificates, kubeconfigs, one log per component) that
+ * {@link ControlPlane.stop} removes. A detached reaper process does the same if the test process dies without
+ * calling `stop()`, even by SIGKILL. Share one control plane per test file: starting one takes seconds.
+ *
+ * ```ts
+ * const env = await ControlPlane.start({ crdPaths: ['config/crd/bases'] });
+ * after(() => env.stop());
+ * const api = env.kubeConfig.makeApiClient(CoreV1Api);
+ * ```
+ */
+export class ControlPlane {
+  private stopping: Promise<void> | undefined;
+  private readonly onExit = (): void => {
+    this.killNow();
+  };
+
+  private constructor(private readonly state: ControlPlaneState) {
+    process.on('exit', this.onExit);
+  }
+
+  /**
+   * Starts a control plane and resolves once it is ready: kube-apiserver answers `/readyz`, and with nodes, the
+   * other components are healthy, the nodes Ready and the `default` ServiceAccount exists. A failed start leaves
+   * nothing behind and throws an error that names the component and quotes the end of its log.
+   */
+  static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+    try {
+      return new ControlPlane(await startOnce(options));
+    } catch (error: unknown) {
+      // Free ports are picked before the components bind them, so another process may take one in between.
+      if (error instanceof Error && /address already in use/i.test(error.message)) {
+        return new ControlPlane(await startOnce(options));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The admin: a client certificate in group `system:masters`, which RBAC never denies. The same instance on
+   * every access; it stays valid across {@link restartApiServer} (same port, same CA).
+   */
+  get kubeConfig(): KubeConfig {
+    return this.state.kubeConfig;
+  }
+
+  /** A kubeconfig file with the admin's credentials, for kubectl (`KUBECONFIG=...`) and other processes. */
+  get kubeconfigPath(): string {
+    return this.state.kubeconfigPath;
+  }
+
+  /** The API server's URL, `https://127.0.0.1:<port>`. */
+  get server(): string {
+    return `https://127.0.0.1:${this.state.layout.apiServerPort}`;
+  }
+
+  /** The temporary directory holding data, certificates and `logs/<component>.log`; removed by `stop()`. */
+  get dir(): string {
+    return this.state.dir;
+  }
+
+  /** The names of the simulated nodes (`kwok-node-0`, ...); empty with `nodes: 0`. */
+  get nodeNames(): readonly string[] {
+    return this.state.nodeNames;
+  }
+
+  /** The running components with their pids and log files. */
+  get components(): readonly ComponentInfo[] {
+    return [...this.state.components.values()].flatMap((c) =>
+      c.pid === undefined ? [] : [{ name: c.name, pid: c.pid, logPath: c.logPath }],
+    );
+  }
+
+  /**
+   * A KubeConfig for any user: a new client certificate signed by the test CA, with `name` as CN and each group as
+   * an O. Such a user can do nothing until RBAC allows it, which is what makes it useful for testing Roles.
+   */
+  userKubeConfig(identity: UserIdentity): KubeConfig {
+    const { cert, key } = this.state.ca.issue({
+      commonName: identity.name,
+      organizations: identity.groups,
+      usage: 'client',
+    });
+    return buildKubeConfig(this.endpoint(), identity.name, { kind: 'certificate', cert, key });
+  }
+
+  /**
+   * A KubeConfig that authenticates as the ServiceAccount `namespace/name` (which must exist) with a token from
+   * the TokenRequest API, valid for `expirationSeconds` (default 3600), as a Pod's projected token would be.
+   */
+  async serviceAccountKubeConfig(namespace: string, name: string, expirationSeconds = 3600): Promise<KubeConfig> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`;
+    const res = await this.adminRequest('POST', path, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds },
+    });
+    if (res.status !== 201) {
+      throw new Error(`envtest: TokenRequest for ServiceAccount ${namespace}/${name}: ${res.status} ${res.body}`);
+    }
+    const { status } = JSON.parse(res.body) as { status: { token: string } };
+    return buildKubeConfig(this.endpoint(), `system:serviceaccount:${namespace}:${name}`, {
+      kind: 'token',
+      token: status.token,
+    });
+  }
+
+  /** The raw Prometheus text of kube-apiserver's `/metrics`, e.g. to count requests by `apiserver_request_total`. */
+  async apiServerMetrics(): Promise<string> {
+    const res = await this.adminRequest('GET', '/metrics');
+    if (res.status !== 200) throw new Error(`envtest: GET /metrics from kube-apiserver: ${res.status} ${res.body}`);
+    return res.body;
+  }
+
+  /**
+   * Creates or replaces the CRDs in `paths` (files or folders, multi-document YAML) and waits until each is
+   * Established and served by discovery. Returns the CRDs' names.
+   */
+  async installCRDs(paths: readonly string[]): Promise<string[]> {
+    return installCRDs(
+      (method, path, body) => this.adminRequest(method, path, body),
+      paths,
+      this.state.startTimeoutMs,
+    );
+  }
+
+  /**
+   * Stops kube-apiserver (SIGTERM, as in a rolling restart) and starts it again on the same port with the same
+   * etcd, resolving once it is ready again. Clients see their connections and watches close; what they do then
+   * is what a resilience test observes.
+   */
+  async restartApiServer(): Promise<void> {
+    const apiServer = this.component('kube-apiserver');
+    await apiServer.stop();
+    apiServer.start();
+    await waitForApiServer(apiServer, this.state.admin, this.state.startTimeoutMs);
+  }
+
+  /**
+   * Stops every component (kube-apiserver and etcd last), removes the directory and ends the reaper. Safe to call
+   * more than once; later calls wait for the first.
+   */
+  async stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
+    const order = [['kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']];
+    for (const names of order) {
+      await Promise.all(names.map((name) => this.state.components.get(name)?.stop()));
+    }
+    this.state.reaper.dismiss();
+    rmSync(this.state.dir, { recursive: true, force: true, maxRetries: 3 });
+    process.off('exit', this.onExit);
+  }
+
+  /** On process exit without stop(): SIGKILL is all that can be done synchronously. */
+  private killNow(): void {
+    for (const { pid } of this.components) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.state.reaper.dismiss();
+    rmSync(this.state.dir, { recursive: true, force: true });
+  }
+
+  private component(name: string): ComponentProcess {
+    const component = this.state.components.get(name);
+    if (component === undefined) throw new Error(`envtest: this control plane runs no ${name}`);
+    return component;
+  }
+
+  private endpoint(): { port: number; caPem: string } {
+    return { port: this.state.layout.apiServerPort, caPem: this.state.ca.certPem };
+  }
+
+  private adminRequest(method: string, path: string, body?: unknown): Promise<HttpsResponse> {
+    return httpsRequest(this.state.admin, method, path, body);
+  }
+
+}
+
+/** Starts the components and returns what the ControlPlane needs; a failure leaves nothing behind. */
+async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneState> {
+  const nodes = options.nodes ?? 0;
+  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`envtest: nodes must be a whole number ≥ 0, not ${nodes}`);
+  const startTimeoutMs = options.startTimeoutMs ?? defaultStartTimeoutMs;
+  const needed: ComponentBinary[] =
+    nodes > 0
+      ? ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']
+      : ['etcd', 'kube-apiserver'];
+  const binaries = requireBinaries(locateAssets(options.assetsDir), needed);
+
+  const dir = mkdtempSync(join(tmpdir(), 'spoke-envtest-'));
+  for (const sub of ['logs', 'pids', 'pki', 'etcd', 'kwok']) mkdirSync(join(dir, sub));
+  // First, before any process exists, so that none can be orphaned.
+  const reaper = startReaper(dir);
+  const components = new Map<string, ComponentProcess>();
+  const cleanUp = async (): Promise<void> => {
+    await Promise.all([...components.values()].map((c) => c.stop(1_000)));
+    reaper.dismiss();
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  try {
+    const [etcdPort, etcdPeerPort, apiServerPort, controllerManagerPort, schedulerPort, kwokPort] = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => freePort()),
+    );
+    const layout: ControlPlaneLayout = {
+      dir,
+      etcdPort: etcdPort ?? 0,
+      etcdPeerPort: etcdPeerPort ?? 0,
+      apiServerPort: apiServerPort ?? 0,
+      controllerManagerPort: controllerManagerPort ?? 0,
+      schedulerPort: schedulerPort ?? 0,
+      kwokPort: kwokPort ?? 0,
+      withNodes: nodes > 0,
+    };
+    const start = (name: ComponentBinary, args: string[], env?: Record<string, string>): ComponentProcess => {
+      const component = new ComponentProcess({ name, binary: binaries[name], args, dir, env });
+      components.set(name, component);
+      component.start();
+      return component;
+    };
+
+    // etcd first: it needs no certificates, and it starts while they are generated.
+    const etcd = start('etcd', toArgs(etcdFlags(layout)));
+    const pki = join(dir, 'pki');
+    const ca = CertificateAuthority.create(pki);
+    ca.issueFiles(pki, 'kube-apiserver', {
+      commonName: 'kube-apiserver',
+      usage: 'server',
+      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+      ipAddresses: ['127.0.0.1', kubernetesServiceIP],
+    });
+    writeServiceAccountKeys(pki);
+    const adminCert = ca.issue({ commonName: adminUser, organizations: ['system:masters'], usage: 'client' });
+    const admin: HttpsCaller = { port: layout.apiServerPort, ca: ca.certPem, ...adminCert };
+    const endpoint = { port: layout.apiServerPort, caPem: ca.certPem };
+    const kubeConfig = buildKubeConfig(endpoint, adminUser, { kind: 'certificate', ...adminCert });
+    const kubeconfigPath = join(dir, 'admin.kubeconfig');
+    writeKubeConfig(kubeconfigPath, kubeConfig);
+
+    // kube-apiserver waits for etcd by itself; starting both at once saves etcd's start-up time.
+    const apiServer = start('kube-apiserver', toArgs(apiServerFlags(layout), options.apiServerFlags));
+    await Promise.all([waitForEtcd(etcd, layout.etcdPort, startTimeoutMs), waitForApiServer(apiServer, admin, startTimeoutMs)]);
+
+    const nodeNames = Array.from({ length: nodes }, (_, i) => kwokNodeName(i));
+    const request = (method: string, path: string, body?: unknown): Promise<HttpsResponse> =>
+      httpsRequest(admin, method, path, body);
+    const crdPaths = options.crdPaths ?? [];
+    const crdsInstalled = crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs) : Promise.resolve([]);
+    if (nodes > 0) {
+      // Their own identities: RBAC's bootstrap roles grant exactly what each needs, as in a real cluster. kwok
+      // drives many nodes at once, which no single node identity may, so it runs as an admin.
+      const identities = [
+        ['kube-controller-manager', 'system:kube-controller-manager', []],
+        ['kube-scheduler', 'system:kube-scheduler', []],
+        ['kwok', 'kwok-controller', ['system:masters']],
+      ] as const;
+      for (const [name, user, groups] of identities) {
+        const cert = ca.issue({ commonName: user, organizations: groups, usage: 'client' });
+        writeKubeConfig(join(dir, `${name}.kubeconfig`), buildKubeConfig(endpoint, user, { kind: 'certificate', ...cert }));
+      }
+      writeFileSync(join(dir, 'kwok', 'kwok.yaml'), '');
+      const controllerManager = start('kube-controller-manager', toArgs(controllerManagerFlags(layout)));
+      const scheduler = start('kube-scheduler', toArgs(schedulerFlags(layout)));
+      const kwok = start('kwok', toArgs(kwokFlags(layout)), { HOME: join(dir, 'kwok') });
+      await Promise.all([
+        waitForHealthz(controllerManager, layout.controllerManagerPort, startTimeoutMs),
+        waitForHealthz(scheduler, layout.schedulerPort, startTimeoutMs),
+        createNodes(request, nodes).then(() => waitForReadyNodes(kwok, request, nodeNames, startTimeoutMs)),
+        waitForDefaultServiceAccount(controllerManager, request, startTimeoutMs),
+      ]);
+    }
+    await crdsInstalled;
+    return {
+      dir,
+      layout,
+      ca,
+      admin,
+      kubeConfig,
+      kubeconfigPath,
+      components,
+      nodeNames,
+      startTimeoutMs,
+      reaper,
+    };
+  } catch (error: unknown) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** The service-account token signing key pair (ECDSA P-256: ES256 tokens). */
+function writeServiceAccountKeys(pki: string): void {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  writeFileSync(join(pki, 'service-account.key'), privateKey, { mode: 0o600 });
+  writeFileSync(join(pki, 'service-account.pub'), publicKey);
+}
+
+async function waitForEtcd(etcd: ComponentProcess, port: number, timeoutMs: number): Promise<void> {
+  await etcd.waitUntil(
+    `healthy on port ${port}`,
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      return res.ok && ((await res.json()) as { health?: string }).health === 'true';
+    },
+    timeoutMs,
+  );
+}
+
+async function waitForApiServer(apiServer: ComponentProcess, admin: HttpsCaller, timeoutMs: number): Promise<void> {
+  await apiServer.waitUntil(
+    `ready (/readyz) on port ${admin.port}`,
+    async () => (await httpsRequest(admin, 'GET', '/readyz', undefined, 5_000)).status === 200,
+    timeoutMs,
+  );
+}
+
+/** kube-controller-manager and kube-scheduler serve /healthz on their secure port with a self-signed certificate. */
+async function waitForHealthz(component: ComponentProcess, port: number, timeoutMs: number): Promise<void> {
+  await component.waitUntil(
+    `healthy (/healthz) on port ${port}`,
+    async () => (await httpsRequest({ port, insecure: true }, 'GET', '/healthz', undefined, 5_000)).status === 200,
+    timeoutMs,
+  );
+}
+
+type Request = (method: string, path: string, body?: unknown) => Promise<HttpsResponse>;
+
+async function createNodes(request: Request, count: number): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const res = await request('POST', '/api/v1/nodes', kwokNode(i));
+      if (res.status !== 201) throw new Error(`envtest: create Node ${kwokNodeName(i)}: ${res.status} ${res.body}`);
+    }),
+  );
+}
+
+interface NodeList {
+  items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+}
+
+async function waitForReadyNodes(
+  kwok: ComponentProcess,
+  request: Request,
+  names: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const selector = encodeURIComponent(`${kwokNodeLabel.key}=${kwokNodeLabel.value}`);
+  await kwok.waitUntil(
+    `done marking nodes ${names.join(', ')} Ready`,
+    async () => {
+      const res = await request('GET', `/api/v1/nodes?labelSelector=${selector}`);
+      if (res.status !== 200) return false;
+      const ready = (JSON.parse(res.body) as NodeList).items.filter((node) =>
+        node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
+      return names.every((name) => ready.some((node) => node.metadata.name === name));
+    },
+    timeoutMs,
+  );
+}
+
+/** Pods are rejected until the ServiceAccount controller has created the namespace's `default` ServiceAccount. */
+async function waitForDefaultServiceAccount(
+  controllerManager: ComponentProcess,
+  request: Request,
+  timeoutMs: number,
+): Promise<void> {
+  await controllerManager.waitUntil(
+    'done creating the default ServiceAccount in namespace default',
+    async () => (await request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
+    timeoutMs,
+  );
+}

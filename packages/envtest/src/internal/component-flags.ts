@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+
+/** Flags by name (without `--`). */
+export type Flags = Readonly<Record<string, string>>;
+
+/** The ports and files that the components' flags refer to. */
+export interface ControlPlaneLayout {
+  readonly dir: string;
+  readonly etcdPort: number;
+  readonly etcdPeerPort: number;
+  readonly apiServerPort: number;
+  readonly controllerManagerPort: number;
+  readonly schedulerPort: number;
+  readonly kwokPort: number;
+  /** With no nodes no kube-controller-manager runs, so nothing creates the `default` ServiceAccounts. */
+  readonly withNodes: boolean;
+}
+
+/** The Services' virtual IPs; the first one is the `kubernetes` Service, named in the serving certificate. */
+export const serviceClusterIPRange = '10.96.0.0/16';
+export const kubernetesServiceIP = '10.96.0.1';
+/** kwok gives Pods IPs from here (apart from the Service range, as in a real cluster). */
+export const podCIDR = '10.244.0.0/16';
+export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
+
+/**
+ * The controllers of kube-controller-manager that a simulated cluster needs: workloads, endpoints, service
+ * accounts, namespaces, garbage collection and RBAC aggregation. Node lifecycle, IPAM, volumes and cloud
+ * controllers are left out: kwok nodes have none of that, and each idle controller costs CPU on a small machine.
+ */
+export const controllers = [
+  'garbage-collector-controller',
+  'namespace-controller',
+  'serviceaccount-controller',
+  'serviceaccount-token-controller',
+  'root-ca-certificate-publisher-controller',
+  'clusterrole-aggregation-controller',
+  'deployment-controller',
+  'replicaset-controller',
+  'statefulset-controller',
+  'daemonset-controller',
+  'job-controller',
+  'cronjob-controller',
+  'ttl-after-finished-controller',
+  'disruption-controller',
+  'replicationcontroller-controller',
+  'resourcequota-controller',
+  'pod-garbage-collector-controller',
+  'endpoints-controller',
+  'endpointslice-controller',
+  'endpointslice-mirroring-controller',
+  'certificatesigningrequest-signing-controller',
+  'certificatesigningrequest-approving-controller',
+  'certificatesigningrequest-cleaner-controller',
+];
+
+/** Turns flags into arguments; `overrides` replace defaults of the same name. */
+export function toArgs(defaults: Flags, overrides: Flags = {}): string[] {
+  return Object.entries({ ...defaults, ...overrides }).map(([name, value]) => `--${name}=${value}`);
+}
+
+const pki = (layout: ControlPlaneLayout, file: string): string => join(layout.dir, 'pki', file);
+
+export function etcdFlags(layout: ControlPlaneLayout): Flags {
+  const client = `http://127.0.0.1:${layout.etcdPort}`;
+  const peer = `http://127.0.0.1:${layout.etcdPeerPort}`;
+  return {
+    name: 'envtest',
+    'data-dir': join(layout.dir, 'etcd'),
+    'listen-client-urls': client,
+    'advertise-client-urls': client,
+    'listen-peer-urls': peer,
+    'initial-advertise-peer-urls': peer,
+    'initial-cluster': `envtest=${peer}`,
+    // The data dies with the test: durability buys nothing and fsync costs most of etcd's write latency.
+    'unsafe-no-fsync': 'true',
+    'log-level': 'warn',
+  };
+}
+
+export function apiServerFlags(layout: ControlPlaneLayout): Flags {
+  return {
+    'etcd-servers': `http://127.0.0.1:${layout.etcdPort}`,
+    'bind-address': '127.0.0.1',
+    'advertise-address': '127.0.0.1',
+    'secure-port': String(layout.apiServerPort),
+    'cert-dir': join(layout.dir, 'kube-apiserver'),
+    'tls-cert-file': pki(layout, 'kube-apiserver.crt'),
+    'tls-private-key-file': pki(layout, 'kube-apiserver.key'),
+    'client-ca-file': pki(layout, 'ca.crt'),
+    'service-account-issuer': serviceAccountIssuer,
+    'service-account-key-file': pki(layout, 'service-account.pub'),
+    'service-account-signing-key-file': pki(layout, 'service-account.key'),
+    'service-cluster-ip-range': serviceClusterIPRange,
+    'authorization-mode': 'Node,RBAC',
+    'allow-privileged': 'true',
+    // Without kube-controller-manager no `default` ServiceAccount exists, and this plugin would reject every Pod.
+    ...(layout.withNodes ? {} : { 'disable-admission-plugins': 'ServiceAccount' }),
+    profiling: 'false',
+  };
+}
+
+/** Flags shared by kube-controller-manager and kube-scheduler: the API, their own health endpoint, no election. */
+function componentFlags(layout: ControlPlaneLayout, name: string, port: number): Flags {
+  const kubeconfig = join(layout.dir, `${name}.kubeconfig`);
+  return {
+    kubeconfig,
+    'authentication-kubeconfig': kubeconfig,
+    'authorization-kubeconfig': kubeconfig,
+    'bind-address': '127.0.0.1',
+    'secure-port': String(port),
+    'cert-dir': join(layout.dir, name),
+    // One instance per control plane: electing a leader only delays the start by a lease acquisition.
+    'leader-elect': 'false',
+    profiling: 'false',
+  };
+}
+
+export function controllerManagerFlags(layout: ControlPlaneLayout): Flags {
+  return {
+    ...componentFlags(layout, 'kube-controller-manager', layout.controllerManagerPort),
+    controllers: controllers.join(','),
+    // Each controller acts as its own ServiceAccount, as in a real cluster, so RBAC denials look the same.
+    'use-service-account-credentials': 'true',
+    'service-account-private-key-file': pki(layout, 'service-account.key'),
+    'root-ca-file': pki(layout, 'ca.crt'),
+    'cluster-signing-cert-file': pki(layout, 'ca.crt'),
+    'cluster-signing-key-file': pki(layout, 'ca.key'),
+    'service-cluster-ip-range': serviceClusterIPRange,
+  };
+}
+
+export function schedulerFlags(layout: ControlPlaneLayout): Flags {
+  return componentFlags(layout, 'kube-scheduler', layout.schedulerPort);
+}
+
+/** The annotation by which kwok picks the nodes it manages (kwok's documented convention). */
+export const kwokNodeAnnotation = { key: 'kwok.x-k8s.io/node', value: 'fake' } as const;
+
+export function kwokFlags(layout: ControlPlaneLayout): Flags {
+  return {
+    kubeconfig: join(layout.dir, 'kwok.kubeconfig'),
+    // An empty config of our own: kwok would otherwise read ~/.kwok/kwok.yaml.
+    config: join(layout.dir, 'kwok', 'kwok.yaml'),
+    'manage-all-nodes': 'false',
+    'manage-nodes-with-annotation-selector': `${kwokNodeAnnotation.key}=${kwokNodeAnnotation.value}`,
+    'manage-nodes-with-label-selector': '',
+    cidr: podCIDR,
+    'node-ip': '127.0.0.1',
+    'server-address': `127.0.0.1:${layout.kwokPort}`,
+  };
+}
