@@ -53,7 +53,9 @@ build() {
   log "$name: building $pkg (downloading modules on first use)..."
   (cd "$here/$dir" && go build -trimpath -ldflags "$ldflags" -o "$assets/.$name.tmp" "$pkg")
   mv -f "$assets/.$name.tmp" "$assets/$name"
-  log "$name: built in $((SECONDS - start))s ($(du -h "$assets/$name" | cut -f1))"
+  local size
+  size=$(du -h "$assets/$name" | cut -f1)
+  log "$name: built in $((SECONDS - start))s, $size"
 }
 
 total=$SECONDS
@@ -62,5 +64,6 @@ build kube-apiserver kubernetes k8s.io/kubernetes/cmd/kube-apiserver "$k8s_ldfla
 build kube-controller-manager kubernetes k8s.io/kubernetes/cmd/kube-controller-manager "$k8s_ldflags"
 build kube-scheduler kubernetes k8s.io/kubernetes/cmd/kube-scheduler "$k8s_ldflags"
 build kwok kwok sigs.k8s.io/kwok/cmd/kwok "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
-log "control plane $set_id ready in $assets after $((SECONDS - total))s ($(du -sh "$assets" | cut -f1))"
+total_size=$(du -sh "$assets" | cut -f1)
+log "control plane $set_id ready in $assets after $((SECONDS - total))s, $total_size"
 printf '%s\n' "$assets"
