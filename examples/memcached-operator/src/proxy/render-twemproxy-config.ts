@@ -13,7 +13,7 @@ export const PoolName = 'memcached';
 export const NoServerPlaceholder = '127.0.0.1:1:1 no-ready-server';
 
 /**
- * nutcracker's YAML for a sharded pool: ketama over fnv1a_64, one `ip:port:weight name` line per server.
+ * nutcracker's YAML for a sharded pool: ketama over murmur, one `ip:port:weight name` line per server.
  *
  * With a name on the line, twemproxy places the server on the ketama ring by the name, not by its address, so a pod
  * recreated with a new IP keeps its keys. Rendered by hand rather than through a YAML library so that the bytes (and
@@ -24,7 +24,10 @@ export function renderTwemproxyConfig(backends: Iterable<Backend>, listen: Liste
   const lines = [
     `${PoolName}:`,
     `  listen: ${listen.host}:${listen.port}`,
-    '  hash: fnv1a_64',
+    // Not fnv1a_64, the README's example: twemproxy keeps its low 32 bits, where keys sharing a prefix (`user:1`,
+    // `user:2`...) cluster on the ring. The data-path test measured 200/600/200 of 1000 such keys over 3 servers
+    // with fnv1a_64, and about 330 each with murmur (or md5, which is slower).
+    '  hash: murmur',
     '  distribution: ketama',
     // Milliseconds to wait for a server before the request fails; memcached answers in well under one.
     '  timeout: 400',
