@@ -1,0 +1,71 @@
+import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
+import type { ResourceKind } from '../kinds/resource-kind.js';
+import type { Request } from '../reconcile/request.js';
+import type { EventHandler, RequestQueue } from './event-handler.js';
+import { enqueueUnique } from './enqueue-unique.js';
+
+/** Options of {@link enqueueRequestForOwner}. */
+export interface EnqueueRequestForOwnerOptions {
+  /**
+   * Only the owner reference with `controller: true` (the one object that manages this one). Default false: every
+   * owner of `ownerKind`, as controller-runtime. A controller's `owns` uses true.
+   */
+  readonly onlyController?: boolean;
+}
+
+/** The API group of an `apiVersion`: `apps` for `apps/v1`, `''` for `v1`. */
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** The requests for the owners of `obj` that are of `ownerKind`. */
+export function ownerRequests(
+  obj: KubernetesObject,
+  ownerKind: ResourceKind,
+  options: EnqueueRequestForOwnerOptions = {},
+): Request[] {
+  const refs: readonly V1OwnerReference[] = obj.metadata?.ownerReferences ?? [];
+  const namespace = ownerKind.namespaced ? obj.metadata?.namespace : undefined;
+  return refs
+    .filter(
+      // Group and kind, not version: an owner reference written with another version names the same object.
+      (ref) =>
+        ref.kind === ownerKind.kind &&
+        groupOf(ref.apiVersion) === ownerKind.group &&
+        (!options.onlyController || ref.controller === true),
+    )
+    .map((ref) => (namespace ? { namespace, name: ref.name } : { name: ref.name }));
+}
+
+/**
+ * Requests a reconcile of the owners (of `ownerKind`) of the object the event is about: how a change to a
+ * ConfigMap a Memcached owns reaches the Memcached's controller. Owner references carry no namespace: a namespaced
+ * owner is in its dependent's namespace. On update, the owners of both the old and new object are requested, so
+ * that an owner that was just removed also learns of it.
+ */
+export function enqueueRequestForOwner<T extends KubernetesObject = KubernetesObject>(
+  ownerKind: ResourceKind,
+  options: EnqueueRequestForOwnerOptions = {},
+): EventHandler<T> {
+  const enqueue = (q: RequestQueue, ...objs: T[]) => {
+    enqueueUnique(
+      q,
+      objs.flatMap((obj) => ownerRequests(obj, ownerKind, options)),
+    );
+  };
+  return {
+    create: (e, q) => {
+      enqueue(q, e.object);
+    },
+    update: (e, q) => {
+      enqueue(q, e.objectOld, e.objectNew);
+    },
+    delete: (e, q) => {
+      enqueue(q, e.object);
+    },
+    generic: (e, q) => {
+      enqueue(q, e.object);
+    },
+  };
+}
