@@ -1,0 +1,3 @@
+export * from './resource-kind.js';
+export * from './object-key.js';
+export * from './builtin-kinds.js';
