@@ -118,7 +118,8 @@ export class ComponentProcess {
     const child = this.child;
     if (child === undefined || this.exitStatus !== undefined) return;
     child.kill('SIGTERM');
-    const gone = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+    // An unreferenced timer: once the process is gone, the grace period must not hold the test process open.
+    const gone = await Promise.race([this.exited.then(() => true), sleep(graceMs, false, { ref: false })]);
     if (!gone) {
       child.kill('SIGKILL');
       await this.exited;
