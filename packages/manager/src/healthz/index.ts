@@ -1,0 +1,2 @@
+export { type Checker, ping } from './checker.js';
+export { probeHandler, type Checks } from './probe-handler.js';

@@ -1,0 +1,1 @@
+export { newLogger, type LoggerOptions } from './new-logger.js';

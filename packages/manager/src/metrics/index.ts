@@ -1,0 +1,20 @@
+export { metricsRegistry, restClientRequests } from './registry.js';
+export {
+  reconcileTotal,
+  reconcileErrors,
+  terminalReconcileErrors,
+  reconcilePanics,
+  reconcileTime,
+  maxConcurrentReconciles,
+  activeWorkers,
+} from './controller-metrics.js';
+export { leaderElectionMasterStatus } from './leader-election-metrics.js';
+export {
+  workqueueDepth,
+  workqueueAdds,
+  workqueueQueueDuration,
+  workqueueWorkDuration,
+  workqueueUnfinishedWork,
+  workqueueLongestRunningProcessor,
+  workqueueRetries,
+} from './workqueue-metrics.js';

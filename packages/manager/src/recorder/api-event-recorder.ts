@@ -1,0 +1,161 @@
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
+import { randomBytes } from 'node:crypto';
+import {
+  EventsV1Api,
+  PatchStrategy,
+  V1MicroTime,
+  setHeaderOptions,
+  type EventsV1Event,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1ObjectReference,
+} from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+import { EventRecorder, type EventOptions, type EventType } from './event-recorder.js';
+
+/** Options of {@link ApiEventRecorder}. */
+export interface ApiEventRecorderOptions {
+  readonly kubeConfig: KubeConfig;
+  /** `reportingController` of every event: a qualified name, e.g. `memcached-operator/proxy-config`. */
+  readonly reportingController: string;
+  /** `reportingInstance`: which replica wrote it; default the host name. */
+  readonly reportingInstance?: string;
+  readonly logger?: Logger;
+  /** Events written at most at once; more are dropped (counted in the log), as client-go's full broadcaster. Default 100. */
+  readonly maxInFlight?: number;
+}
+
+/** How long repeats of an event are counted in its series rather than written as a new Event (client-go's 6 min). */
+const seriesWindowMs = 6 * 60_000;
+const maxTracked = 4096;
+const noteLimit = 1024;
+
+interface Recent {
+  readonly namespace: string;
+  readonly name: string;
+  count: number;
+  lastAt: number;
+}
+
+function referenceTo(obj: KubernetesObject): V1ObjectReference {
+  const m = obj.metadata ?? {};
+  const ref: V1ObjectReference = {};
+  if (obj.apiVersion) ref.apiVersion = obj.apiVersion;
+  if (obj.kind) ref.kind = obj.kind;
+  if (m.namespace) ref.namespace = m.namespace;
+  if (m.name) ref.name = m.name;
+  if (m.uid) ref.uid = m.uid;
+  if (m.resourceVersion) ref.resourceVersion = m.resourceVersion;
+  return ref;
+}
+
+/**
+ * Writes events.k8s.io/v1 Events through its own API client, without waiting. Repeats of the same event (same
+ * object, type, reason, action and note) within 6 minutes update the first Event's `series.count` instead of
+ * creating new objects, so a crash-looping reconcile does not flood etcd.
+ */
+export class ApiEventRecorder extends EventRecorder {
+  private readonly api: EventsV1Api;
+  private readonly reportingInstance: string;
+  private readonly maxInFlight: number;
+  private readonly recent = new Map<string, Recent>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private dropped = 0;
+
+  constructor(private readonly options: ApiEventRecorderOptions) {
+    super();
+    this.api = options.kubeConfig.makeApiClient(EventsV1Api);
+    this.reportingInstance = (options.reportingInstance ?? process.env['HOSTNAME'] ?? 'unknown').slice(
+      0,
+      128,
+    );
+    this.maxInFlight = options.maxInFlight ?? 100;
+  }
+
+  event(
+    regarding: KubernetesObject,
+    type: EventType,
+    reason: string,
+    note: string,
+    options?: EventOptions,
+  ): void {
+    if (this.inFlight.size >= this.maxInFlight) {
+      this.dropped++;
+      this.options.logger?.warn('event dropped: too many in flight', { reason, dropped: this.dropped });
+      return;
+    }
+    const p = this.write(
+      regarding,
+      type,
+      reason,
+      note.slice(0, noteLimit),
+      options?.action ?? reason,
+      options?.related,
+    )
+      .catch((err: unknown) => {
+        this.options.logger?.warn('could not record event', {
+          reason,
+          regarding: referenceTo(regarding),
+          error: err instanceof Error ? err.message : String(err),
+        });
+      })
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Resolves once every event recorded so far has been written (or failed); the manager awaits it on shutdown. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
+  private async write(
+    regarding: KubernetesObject,
+    type: EventType,
+    reason: string,
+    note: string,
+    action: string,
+    related: KubernetesObject | undefined,
+  ): Promise<void> {
+    const ref = referenceTo(regarding);
+    // Cluster-scoped objects' events go to `default`, as client-go's.
+    const namespace = ref.namespace ?? 'default';
+    const key = JSON.stringify([ref.uid ?? `${namespace}/${ref.name ?? ''}`, type, reason, action, note]);
+    const now = Date.now();
+    const seen = this.recent.get(key);
+    if (seen && now - seen.lastAt < seriesWindowMs) {
+      seen.count++;
+      seen.lastAt = now;
+      await this.api.patchNamespacedEvent(
+        {
+          namespace: seen.namespace,
+          name: seen.name,
+          body: { series: { count: seen.count, lastObservedTime: new V1MicroTime(now) } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      return;
+    }
+    // Time-ordered, unique names as client-go's `<object>.<hex nanoseconds>`.
+    const name = `${ref.name ?? 'event'}.${now.toString(16)}${randomBytes(3).toString('hex')}`;
+    const body: EventsV1Event = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { namespace, name },
+      eventTime: new V1MicroTime(now),
+      type,
+      reason,
+      action,
+      note,
+      regarding: ref,
+      reportingController: this.options.reportingController,
+      reportingInstance: this.reportingInstance,
+      ...(related ? { related: referenceTo(related) } : {}),
+    };
+    await this.api.createNamespacedEvent({ namespace, body });
+    if (this.recent.size >= maxTracked) {
+      const oldest = this.recent.keys().next();
+      if (!oldest.done) this.recent.delete(oldest.value);
+    }
+    this.recent.set(key, { namespace, name, count: 1, lastAt: now });
+  }
+}
