@@ -124,7 +124,7 @@ function newKeyArgs(configPath: string): string[] {
   ];
 }
 
-/** `/O=group/.../CN=user` with openssl's escaping of `/` and `\`, so any user or group name is taken literally. */
+/** `/O=group/.../CN=user`, escaping what openssl's -subj syntax reads as separators, so names are taken literally. */
 function subjectName(subject: CertificateSubject): string {
   const escape = (value: string): string => value.replace(/[\\/+]/g, (c) => `\\${c}`);
   const orgs = (subject.organizations ?? []).map((o) => `/O=${escape(o)}`).join('');
