@@ -1,3 +1,5 @@
+// The one file of the API that needs the framework at run time: the schema, types and CRD description do not,
+// so the pure rendering and resource code (and its unit tests) never load @spoke/manager.
 import { defineKind } from '@spoke/manager';
 import type { Memcached } from './memcached.js';
 import { memcachedCustomResource as cr } from './memcached-custom-resource.js';

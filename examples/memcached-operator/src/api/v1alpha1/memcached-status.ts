@@ -70,11 +70,11 @@ export type MemcachedStatus = Static<typeof MemcachedStatusSchema>;
 
 /** The condition types the status controller maintains. */
 export const ConditionTypes = {
-  /** The proxy serves clients with a configuration that lists every ready server. */
+  /** At least one proxy pod is ready with a config: clients are served (perhaps by fewer servers than desired). */
   Available: 'Available',
-  /** A change is being rolled out: servers scaling, a new ConfigMap, or a proxy rollout. */
+  /** A change is being carried out: servers scaling, a new config waiting to be written, or a proxy rollout. */
   Progressing: 'Progressing',
-  /** Fewer servers or proxies are ready than desired. */
+  /** Some server or proxy pod exists but is not ready. */
   Degraded: 'Degraded',
 } as const;
 export type ConditionType = (typeof ConditionTypes)[keyof typeof ConditionTypes];

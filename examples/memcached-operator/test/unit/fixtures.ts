@@ -1,0 +1,38 @@
+import type { V1EndpointSlice } from '@kubernetes/client-node';
+import type { Memcached, MemcachedSpec } from '../../src/api/v1alpha1/index.js';
+
+/** A Memcached as read from the API: with a uid and a generation. */
+export function memcached(spec: MemcachedSpec = {}, name = 'web'): Memcached {
+  return {
+    apiVersion: 'cache.spoke.dev/v1alpha1',
+    kind: 'Memcached',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 },
+    spec,
+  };
+}
+
+/** An endpoint of the headless Service, as the endpointslice controller writes it. */
+export interface EndpointFixture {
+  readonly pod: string;
+  readonly ip: string;
+  readonly ready?: boolean;
+  readonly terminating?: boolean;
+}
+
+export function endpointSlice(name: string, endpoints: readonly EndpointFixture[]): V1EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name, namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    ports: [{ name: 'memcached', port: 11211, protocol: 'TCP' }],
+    endpoints: endpoints.map((e) => ({
+      addresses: [e.ip],
+      targetRef: { kind: 'Pod', name: e.pod, namespace: 'default' },
+      conditions: {
+        ...(e.ready === undefined ? {} : { ready: e.ready }),
+        ...(e.terminating === undefined ? {} : { terminating: e.terminating }),
+      },
+    })),
+  };
+}
