@@ -58,7 +58,8 @@ export class ExponentialBackoff implements Backoff {
         `backoff needs 0 < initialMs <= maxMs and factor >= 1, got ${this.#initialMs}, ${this.#maxMs}, ${this.#factor}`,
       );
     }
-    if (this.#jitter < 0 || this.#jitter >= 1) throw new RangeError(`backoff jitter must be in [0, 1), got ${this.#jitter}`);
+    if (this.#jitter < 0 || this.#jitter >= 1)
+      throw new RangeError(`backoff jitter must be in [0, 1), got ${this.#jitter}`);
   }
 
   next(): number {

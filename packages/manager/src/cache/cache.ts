@@ -30,7 +30,11 @@ export interface Cache {
   /** The shared informer for `kind` with these options, created (and started, if the cache is running) on first use. */
   getInformer<T extends KubernetesObject>(kind: ResourceKind<T>, options?: InformerOptions): Informer<T>;
   /** Adds a field index to every informer of `kind`; call before the informer starts. */
-  indexField<T extends KubernetesObject>(kind: ResourceKind<T>, indexName: string, extract: IndexFunc<T>): void;
+  indexField<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    indexName: string,
+    extract: IndexFunc<T>,
+  ): void;
   /** Starts every informer made so far and each one made later; runs until `signal` aborts. */
   start(signal: AbortSignal): Promise<void>;
   /** Resolves true once every informer has synced, false if `signal` aborts first. */

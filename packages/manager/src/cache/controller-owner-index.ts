@@ -32,5 +32,7 @@ export function indexByControllerOwner(obj: KubernetesObject): string[] {
   if (!ref) return [];
   const prefix = `${groupOf(ref.apiVersion)}/${ref.kind}`;
   const namespace = obj.metadata?.namespace;
-  return namespace ? [`${prefix}/${namespace}/${ref.name}`, `${prefix}//${ref.name}`] : [`${prefix}//${ref.name}`];
+  return namespace
+    ? [`${prefix}/${namespace}/${ref.name}`, `${prefix}//${ref.name}`]
+    : [`${prefix}//${ref.name}`];
 }

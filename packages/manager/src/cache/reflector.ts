@@ -5,7 +5,12 @@ import type { WatcherEvent } from './watcher-event.js';
 /** How the store changed, as the reflector applied one watcher event; an informer turns these into handler calls. */
 export type StoreChange<T extends KubernetesObject> =
   | { readonly type: 'Added'; readonly object: T; readonly isInInitialList: boolean }
-  | { readonly type: 'Updated'; readonly oldObject: T; readonly newObject: T; readonly isInInitialList: boolean }
+  | {
+      readonly type: 'Updated';
+      readonly oldObject: T;
+      readonly newObject: T;
+      readonly isInInitialList: boolean;
+    }
   /** `object` is the final state from a watch event, or what the store last held when a relist found it gone. */
   | { readonly type: 'Deleted'; readonly object: T }
   /** A (re)list was applied: the store now matches the API at `resourceVersion`. */
@@ -69,11 +74,11 @@ export class Reflector<T extends KubernetesObject> {
         return;
       case 'InitApply': {
         const obj = this.#transform(event.object);
-        (this.#buffer ??= new Map()).set(storeKeyOf(obj), obj);
+        (this.#buffer ??= new Map<string, T>()).set(storeKeyOf(obj), obj);
         return;
       }
       case 'InitDone':
-        this.replace(this.#buffer ?? new Map(), event.resourceVersion);
+        this.replace(this.#buffer ?? new Map<string, T>(), event.resourceVersion);
         this.#buffer = undefined;
         return;
       case 'Apply': {

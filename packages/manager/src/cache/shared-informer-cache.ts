@@ -75,7 +75,10 @@ export class SharedInformerCache implements Cache {
   }
 
   /** The same as {@link getInformer}, typed as the concrete {@link SharedInformer}. */
-  informerFor<T extends KubernetesObject>(kind: ResourceKind<T>, options: InformerOptions = {}): SharedInformer<T> {
+  informerFor<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    options: InformerOptions = {},
+  ): SharedInformer<T> {
     const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const normalized: InformerOptions = {
       namespace,
@@ -92,7 +95,7 @@ export class SharedInformerCache implements Cache {
         ...normalized,
         resyncPeriodMs: this.#options.resyncPeriodMs,
         transform: this.#options.transform,
-        indexers: (this.#indexers.get(kindId(kind)) ?? {}) as Record<string, IndexFunc<T>>,
+        indexers: this.#indexers.get(kindId(kind)) ?? {},
         watcher: this.#options.watcher,
         onError: this.#options.onError,
       });
@@ -103,13 +106,18 @@ export class SharedInformerCache implements Cache {
     return entry.informer as unknown as SharedInformer<T>;
   }
 
-  indexField<T extends KubernetesObject>(kind: ResourceKind<T>, indexName: string, extract: IndexFunc<T>): void {
+  indexField<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    indexName: string,
+    extract: IndexFunc<T>,
+  ): void {
     const id = kindId(kind);
     const indexers = this.#indexers.get(id) ?? {};
     indexers[indexName] = extract as IndexFunc<KubernetesObject>;
     this.#indexers.set(id, indexers);
     for (const { informer } of this.#entries.values()) {
-      if (kindId(informer.kind) === id) informer.addIndexers({ [indexName]: extract as IndexFunc<KubernetesObject> });
+      if (kindId(informer.kind) === id)
+        informer.addIndexers({ [indexName]: extract as IndexFunc<KubernetesObject> });
     }
   }
 
@@ -119,9 +127,17 @@ export class SharedInformerCache implements Cache {
     this.#signal = signal;
     for (const entry of this.#entries.values()) this.run(entry, signal);
     if (!signal.aborted) {
-      await new Promise<void>((resolve) => signal.addEventListener('abort', () => { resolve(); }, { once: true }));
+      await new Promise<void>((resolve) => {
+        signal.addEventListener(
+          'abort',
+          () => {
+            resolve();
+          },
+          { once: true },
+        );
+      });
     }
-    await Promise.all([...this.#entries.values()].map((e) => e.running));
+    await Promise.all([...this.#entries.values()].flatMap((e) => (e.running ? [e.running] : [])));
   }
 
   /** True once started and every informer made so far has synced; false if `signal` aborts first. */
@@ -138,15 +154,24 @@ export class SharedInformerCache implements Cache {
   async get<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey): Promise<T | undefined> {
     const namespace = kind.namespaced ? key.namespace : undefined;
     if (kind.namespaced && !namespace) {
-      throw new Error(`get ${kind.apiVersion} ${kind.kind} ${key.name}: a namespaced kind needs key.namespace`);
+      throw new Error(
+        `get ${kind.apiVersion} ${kind.kind} ${key.name}: a namespaced kind needs key.namespace`,
+      );
     }
-    const informer = await this.readerFor(kind, namespace, `get ${kind.apiVersion} ${kind.kind} ${objectKeyString(key)}`);
+    const informer = await this.readerFor(
+      kind,
+      namespace,
+      `get ${kind.apiVersion} ${kind.kind} ${objectKeyString(key)}`,
+    );
     const obj = informer.store.get(objectKeyString({ namespace, name: key.name }));
     // Copies: a caller that mutates what it read must not change the cache under every other reader.
     return obj === undefined ? undefined : structuredClone(obj);
   }
 
-  async list<T extends KubernetesObject>(kind: ResourceKind<T>, options: CacheListOptions = {}): Promise<T[]> {
+  async list<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    options: CacheListOptions = {},
+  ): Promise<T[]> {
     const namespace = kind.namespaced ? options.namespace : undefined;
     const action = `list ${kind.apiVersion} ${kind.kind}${namespace ? ` in namespace ${namespace}` : ''}`;
     const informer = await this.readerFor(kind, namespace, action);
@@ -190,7 +215,12 @@ export class SharedInformerCache implements Cache {
     const id = kindId(kind);
     let candidate: SharedInformer<KubernetesObject> | undefined;
     for (const { informer } of this.#entries.values()) {
-      if (kindId(informer.kind) !== id || informer.metadataOnly || informer.labelSelector || informer.fieldSelector) {
+      if (
+        kindId(informer.kind) !== id ||
+        informer.metadataOnly ||
+        informer.labelSelector ||
+        informer.fieldSelector
+      ) {
         continue;
       }
       if (informer.namespace === undefined || informer.namespace === namespace) {
@@ -209,7 +239,8 @@ export class SharedInformerCache implements Cache {
     if (!informer.hasSynced()) {
       // RBAC denials and missing CRDs do not heal by waiting: fail the read instead of hanging the reconcile.
       const synced = await informer.waitForSync(signal, isPermanentListError);
-      if (!synced) throw new Error(`${action}: the informer cache stopped before ${informer.describe()} synced`);
+      if (!synced)
+        throw new Error(`${action}: the informer cache stopped before ${informer.describe()} synced`);
     }
     return informer;
   }

@@ -4,7 +4,13 @@ import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
 import { ControllerOwnerIndex } from './cache.js';
 import { indexByControllerOwner } from './controller-owner-index.js';
 import { IndexedStore } from './indexed-store.js';
-import type { HandlerRegistration, IndexFunc, Informer, InformerPhase, ResourceEventHandler } from './informer.js';
+import type {
+  HandlerRegistration,
+  IndexFunc,
+  Informer,
+  InformerPhase,
+  ResourceEventHandler,
+} from './informer.js';
 import { Reflector, type StoreChange } from './reflector.js';
 import { stripManagedFields, type TransformFunc } from './strip-managed-fields.js';
 import { Watcher, type WatcherTuning } from './watcher.js';
@@ -181,7 +187,8 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
 
   /** Lists, watches and resyncs until `signal` aborts. An informer runs once. */
   async run(signal: AbortSignal): Promise<void> {
-    if (this.#running || this.#stopped) throw new Error(`informer for ${this.describe()} was already started`);
+    if (this.#running || this.#stopped)
+      throw new Error(`informer for ${this.describe()} was already started`);
     this.#running = true;
     const resync = this.startResync(signal);
     try {
@@ -198,7 +205,7 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
 
   /** `v1 ConfigMap in namespace default (labels app=web)`: how logs and errors name this informer. */
   describe(): string {
-    const parts = [`${kindId(this.kind)}`];
+    const parts = [kindId(this.kind)];
     if (this.namespace) parts.push(`in namespace ${this.namespace}`);
     if (this.labelSelector) parts.push(`labels ${this.labelSelector}`);
     if (this.fieldSelector) parts.push(`fields ${this.fieldSelector}`);
@@ -211,7 +218,8 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
     const registrations = this.#registrations;
     switch (change.type) {
       case 'Added':
-        for (const r of registrations) this.call(r, 'onAdd', () => r.handler.onAdd?.(change.object, change.isInInitialList));
+        for (const r of registrations)
+          this.call(r, 'onAdd', () => r.handler.onAdd?.(change.object, change.isInInitialList));
         return;
       case 'Updated':
         for (const r of registrations) {
@@ -235,7 +243,9 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
       fn();
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      this.#onError(new Error(`informer ${this.describe()}: handler ${method} threw: ${why}`, { cause: err }));
+      this.#onError(
+        new Error(`informer ${this.describe()}: handler ${method} threw: ${why}`, { cause: err }),
+      );
     }
   }
 

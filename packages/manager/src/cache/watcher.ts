@@ -120,7 +120,8 @@ export class Watcher<T extends KubernetesObject> {
             input = await this.readEvent(stream);
             break;
         }
-        if (signal.aborted) break;
+        // The request may have ended because we were stopped; then its outcome means nothing.
+        if (isAborted(signal)) break;
         const step: WatcherStep<T> = transition(state, input, this.action('watch'));
         if (step.state.phase !== 'Watching' && stream) {
           stream.close();
@@ -144,23 +145,33 @@ export class Watcher<T extends KubernetesObject> {
     const { metadataOnly, labelSelector, fieldSelector } = this.#options;
     try {
       const body = await this.#rest.request<ListBody<T>>(
-        this.request('list', signal, {
-          limit: this.#options.pageSize ?? 500,
-          continue: continueToken,
-          labelSelector,
-          fieldSelector,
-        }, metadataOnly ? metadataListAccept : undefined),
+        this.request(
+          'list',
+          signal,
+          {
+            limit: this.#options.pageSize ?? 500,
+            continue: continueToken,
+            labelSelector,
+            fieldSelector,
+          },
+          metadataOnly ? metadataListAccept : undefined,
+        ),
       );
       const items = (body.items ?? []).map((item) => this.withKind(item));
       const resourceVersion = body.metadata?.resourceVersion ?? '';
       const next = body.metadata?.continue;
-      return next ? { type: 'ListPage', items, resourceVersion, continueToken: next } : { type: 'ListPage', items, resourceVersion };
+      return next
+        ? { type: 'ListPage', items, resourceVersion, continueToken: next }
+        : { type: 'ListPage', items, resourceVersion };
     } catch (error) {
       return { type: 'ListFailed', error };
     }
   }
 
-  private async openWatch(resourceVersion: string, signal: AbortSignal): Promise<WatchStream | WatcherInput<T>> {
+  private async openWatch(
+    resourceVersion: string,
+    signal: AbortSignal,
+  ): Promise<WatchStream | WatcherInput<T>> {
     const { metadataOnly, labelSelector, fieldSelector } = this.#options;
     const minTimeout = this.#options.minWatchTimeoutSeconds ?? 300;
     try {
@@ -201,7 +212,10 @@ export class Watcher<T extends KubernetesObject> {
       return { type: 'WatchEvent', event };
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      return { type: 'WatchBroken', error: new Error(`${this.action('watch')}: stream broke: ${why}`, { cause: error }) };
+      return {
+        type: 'WatchBroken',
+        error: new Error(`${this.action('watch')}: stream broke: ${why}`, { cause: error }),
+      };
     }
   }
 
@@ -232,6 +246,11 @@ export class Watcher<T extends KubernetesObject> {
     const next = retrying ? 'retrying after backoff' : 'relisting';
     this.#options.onError?.(new Error(`${message}; ${next}`, { cause: error }));
   }
+}
+
+/** Read through a function: the compiler would otherwise keep `signal.aborted` narrowed to false across awaits. */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

@@ -39,6 +39,7 @@ export class ApiError extends Error {
 
 export const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.code === 404;
 export const isConflict = (err: unknown): boolean => err instanceof ApiError && err.reason === 'Conflict';
-export const isAlreadyExists = (err: unknown): boolean => err instanceof ApiError && err.reason === 'AlreadyExists';
+export const isAlreadyExists = (err: unknown): boolean =>
+  err instanceof ApiError && err.reason === 'AlreadyExists';
 export const isForbidden = (err: unknown): boolean => err instanceof ApiError && err.code === 403;
 export const isInvalid = (err: unknown): boolean => err instanceof ApiError && err.code === 422;

@@ -51,7 +51,12 @@ export interface DeleteOptions {
 /** Writes to the status subresource. */
 export interface StatusWriter {
   update<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options?: WriteOptions): Promise<T>;
-  patch<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey, patch: Patch, options?: WriteOptions): Promise<T>;
+  patch<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    key: ObjectKey,
+    patch: Patch,
+    options?: WriteOptions,
+  ): Promise<T>;
 }
 
 /**
@@ -62,15 +67,40 @@ export interface StatusWriter {
  * Failed requests reject with an {@link ApiError}.
  */
 export abstract class Client {
-  abstract get<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey, options?: GetOptions): Promise<T | undefined>;
+  abstract get<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    key: ObjectKey,
+    options?: GetOptions,
+  ): Promise<T | undefined>;
   abstract list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: ListOptions): Promise<T[]>;
-  abstract create<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options?: WriteOptions): Promise<T>;
+  abstract create<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    obj: T,
+    options?: WriteOptions,
+  ): Promise<T>;
   /** Replaces the object; its `metadata.resourceVersion` makes this an optimistic-concurrency write (409 if stale). */
-  abstract update<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options?: WriteOptions): Promise<T>;
-  abstract patch<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey, patch: Patch, options?: WriteOptions): Promise<T>;
+  abstract update<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    obj: T,
+    options?: WriteOptions,
+  ): Promise<T>;
+  abstract patch<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    key: ObjectKey,
+    patch: Patch,
+    options?: WriteOptions,
+  ): Promise<T>;
   /** Server-side apply of a partial object (`apiVersion`, `kind`, `metadata.name` and the fields you own). */
-  abstract apply<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options: ApplyOptions): Promise<T>;
+  abstract apply<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    obj: T,
+    options: ApplyOptions,
+  ): Promise<T>;
   /** Resolves when the API accepted the deletion; a missing object rejects with a NotFound {@link ApiError}. */
-  abstract delete<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey, options?: DeleteOptions): Promise<void>;
+  abstract delete<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    key: ObjectKey,
+    options?: DeleteOptions,
+  ): Promise<void>;
   abstract readonly status: StatusWriter;
 }

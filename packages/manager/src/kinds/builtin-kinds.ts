@@ -56,7 +56,13 @@ export const Service = defineKind<V1Service>({
   namespaced: true,
 });
 /** core/v1 Pod. */
-export const Pod = defineKind<V1Pod>({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true });
+export const Pod = defineKind<V1Pod>({
+  group: '',
+  version: 'v1',
+  kind: 'Pod',
+  plural: 'pods',
+  namespaced: true,
+});
 /** core/v1 Namespace (cluster-scoped). */
 export const Namespace = defineKind<V1Namespace>({
   group: '',
@@ -66,7 +72,13 @@ export const Namespace = defineKind<V1Namespace>({
   namespaced: false,
 });
 /** core/v1 Node (cluster-scoped). */
-export const Node = defineKind<V1Node>({ group: '', version: 'v1', kind: 'Node', plural: 'nodes', namespaced: false });
+export const Node = defineKind<V1Node>({
+  group: '',
+  version: 'v1',
+  kind: 'Node',
+  plural: 'nodes',
+  namespaced: false,
+});
 /** core/v1 ServiceAccount. */
 export const ServiceAccount = defineKind<V1ServiceAccount>({
   group: '',
@@ -126,7 +138,13 @@ export const DaemonSet = defineKind<V1DaemonSet>({
 });
 
 /** batch/v1 Job. */
-export const Job = defineKind<V1Job>({ group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true });
+export const Job = defineKind<V1Job>({
+  group: 'batch',
+  version: 'v1',
+  kind: 'Job',
+  plural: 'jobs',
+  namespaced: true,
+});
 /** batch/v1 CronJob. */
 export const CronJob = defineKind<V1CronJob>({
   group: 'batch',

@@ -51,7 +51,9 @@ function parseClause(clause: string, selector: string): LabelRequirement {
     if (op === '<' || op === '>') {
       const n = Number(value);
       if (!Number.isInteger(n)) {
-        throw new Error(`label selector ${JSON.stringify(selector)}: ${op} needs an integer, got ${JSON.stringify(value)}`);
+        throw new Error(
+          `label selector ${JSON.stringify(selector)}: ${op} needs an integer, got ${JSON.stringify(value)}`,
+        );
       }
       return { key, op: op === '<' ? 'lt' : 'gt', value: n };
     }

@@ -81,7 +81,8 @@ export function apiErrorFromStatus(action: string, httpCode: number, body: unkno
   const reason =
     status?.reason && knownReasons.has(status.reason) ? (status.reason as StatusReason) : reasonForCode(code);
   const text = STATUS_CODES[code] ?? 'Error';
-  const detail = status?.message ?? (typeof body === 'string' && body.trim() !== '' ? body.trim() : undefined);
+  const detail =
+    status?.message ?? (typeof body === 'string' && body.trim() !== '' ? body.trim() : undefined);
   const message = `${action}: ${code} ${text}${detail ? `: ${detail}` : ''}`;
   return new ApiError(message, code, reason, status ?? body);
 }

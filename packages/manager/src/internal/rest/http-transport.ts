@@ -17,7 +17,8 @@ function fingerprint(value: unknown): string {
   if (value === undefined || value === null) return '';
   const items = Array.isArray(value) ? (value as unknown[]) : [value];
   const hash = createHash('sha256');
-  for (const item of items) hash.update(typeof item === 'string' || Buffer.isBuffer(item) ? item : String(item));
+  for (const item of items)
+    hash.update(typeof item === 'string' || Buffer.isBuffer(item) ? item : String(item));
   return hash.digest('hex');
 }
 
@@ -35,7 +36,9 @@ export class HttpTransport {
   async prepare(): Promise<PreparedTransport> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) {
-      throw new Error(`kubeconfig context ${JSON.stringify(this.kubeConfig.getCurrentContext())} names no cluster`);
+      throw new Error(
+        `kubeconfig context ${JSON.stringify(this.kubeConfig.getCurrentContext())} names no cluster`,
+      );
     }
     const server = cluster.server.replace(/\/+$/, '');
     const options: RequestOptions = {};
@@ -96,7 +99,7 @@ export class HttpTransport {
         // client-node's SOCKS connector is not exported: let it build the dispatcher once, then reuse it.
         const ctx = new RequestContext(server, HttpMethod.GET);
         await this.kubeConfig.applySecurityAuthentication(ctx);
-        next = ctx.getDispatcher() as Dispatcher | undefined;
+        next = ctx.getDispatcher();
         break;
       }
     }

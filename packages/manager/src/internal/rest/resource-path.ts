@@ -24,7 +24,9 @@ export function resourcePath(kind: ResourceKind, location: ResourceLocation = {}
     segments.push(location.name);
     if (location.subresource) segments.push(location.subresource);
   } else if (location.subresource) {
-    throw new Error(`${describeTarget(kind, location)}: subresource ${location.subresource} needs an object name`);
+    throw new Error(
+      `${describeTarget(kind, location)}: subresource ${location.subresource} needs an object name`,
+    );
   }
   return '/' + segments.map((s) => encodeURIComponent(s)).join('/');
 }
@@ -46,7 +48,8 @@ export function withQuery(path: string, query: QueryParams = {}): string {
 export function describeTarget(kind: ResourceKind, location: ResourceLocation = {}): string {
   const namespace = kind.namespaced ? location.namespace : undefined;
   let object = '';
-  if (location.name !== undefined) object = namespace ? ` ${namespace}/${location.name}` : ` ${location.name}`;
+  if (location.name !== undefined)
+    object = namespace ? ` ${namespace}/${location.name}` : ` ${location.name}`;
   else if (namespace) object = ` in namespace ${namespace}`;
   const sub = location.subresource ? ` (${location.subresource})` : '';
   return `${kind.apiVersion} ${kind.kind}${object}${sub}`;

@@ -4,7 +4,13 @@ import type { ResourceKind } from '../../kinds/resource-kind.js';
 import { restClientRequests } from '../../metrics/registry.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
 import { HttpTransport } from './http-transport.js';
-import { describeTarget, resourcePath, withQuery, type QueryParams, type ResourceLocation } from './resource-path.js';
+import {
+  describeTarget,
+  resourcePath,
+  withQuery,
+  type QueryParams,
+  type ResourceLocation,
+} from './resource-path.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,6 +28,8 @@ export interface RestRequest extends ResourceLocation {
   /** Default `application/json`. */
   readonly accept?: string;
   readonly signal?: AbortSignal;
+  /** How errors name this request when the path alone would not (a create names the object, not the collection). */
+  readonly action?: string;
 }
 
 /** An open streaming response (a watch): read `body`, call `close()` to end it early. */
@@ -93,7 +101,10 @@ export class RestClient {
     const action = actionOf(req);
     const transport = await this.#transport.prepare();
     const url = transport.server + withQuery(resourcePath(req.kind, req), req.query);
-    const headers: Record<string, string> = { ...transport.headers, Accept: req.accept ?? 'application/json' };
+    const headers: Record<string, string> = {
+      ...transport.headers,
+      Accept: req.accept ?? 'application/json',
+    };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
@@ -112,7 +123,9 @@ export class RestClient {
       // client-go's label for a request that got no HTTP status.
       restClientRequests.inc({ code: '<error>', method: req.method, host: transport.host });
       if (req.signal?.aborted) throw err;
-      throw new Error(`${action}: request to ${transport.host} failed: ${describeCause(err)}`, { cause: err });
+      throw new Error(`${action}: request to ${transport.host} failed: ${describeCause(err)}`, {
+        cause: err,
+      });
     }
     restClientRequests.inc({ code: String(response.status), method: req.method, host: transport.host });
     return response;
@@ -121,7 +134,7 @@ export class RestClient {
 
 /** `update apps/v1 Deployment default/web`: the start of every error message about this request. */
 export function actionOf(req: RestRequest): string {
-  return `${req.verb} ${describeTarget(req.kind, req)}`;
+  return req.action ?? `${req.verb} ${describeTarget(req.kind, req)}`;
 }
 
 function describeCause(err: unknown): string {

@@ -90,7 +90,11 @@ function fromListing<T extends KubernetesObject>(
       }
       // Last page: the store can be swapped, and the watch starts where the list's snapshot ends.
       events.push({ type: 'InitDone', resourceVersion: input.resourceVersion });
-      return { state: { phase: 'InitListed', resourceVersion: input.resourceVersion }, events, backoff: false };
+      return {
+        state: { phase: 'InitListed', resourceVersion: input.resourceVersion },
+        events,
+        backoff: false,
+      };
     }
     case 'ListFailed':
       // An expired continue token (410): the snapshot is gone, start the list over at once.
@@ -111,10 +115,15 @@ function fromListed<T extends KubernetesObject>(
   switch (input.type) {
     case 'WatchStarted':
       // The stream is open: read events from the same resourceVersion.
-      return { state: { phase: 'Watching', resourceVersion: state.resourceVersion }, events: [], backoff: false };
+      return {
+        state: { phase: 'Watching', resourceVersion: state.resourceVersion },
+        events: [],
+        backoff: false,
+      };
     case 'WatchFailed':
       // 410 Gone: our resourceVersion was compacted away; only a fresh list can tell what changed.
-      if (isResourceExpired(input.error)) return { state: empty, events: [], backoff: false, error: input.error };
+      if (isResourceExpired(input.error))
+        return { state: empty, events: [], backoff: false, error: input.error };
       // Server down or overloaded: try the watch again from the same resourceVersion after the backoff.
       return { state, events: [], backoff: true, error: input.error };
     default:
@@ -132,7 +141,11 @@ function fromWatching<T extends KubernetesObject>(
       return fromWatchEvent(state, input.event, action);
     case 'WatchClosed':
       // The server's timeoutSeconds: routine; resume from the last resourceVersion at once.
-      return { state: { phase: 'InitListed', resourceVersion: state.resourceVersion }, events: [], backoff: false };
+      return {
+        state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
+        events: [],
+        backoff: false,
+      };
     case 'WatchBroken':
       // Disconnect or silence: resume from the last resourceVersion, after the backoff (the server may be down).
       return {
