@@ -52,3 +52,63 @@ test-unit: build ## Run the fast unit tests only.
 .PHONY: cluster
 cluster: build control-plane ## Start a simulated cluster (2 kwok nodes) in the foreground; Ctrl-C tears it down.
 	node packages/envtest/dist/src/cli.js --nodes 2
+
+##@ Deployment
+
+# The compiled module `make manifests` reads: it exports the operator's `customResources` and `controllers`.
+MANIFESTS_MODULE ?= examples/memcached-operator/dist/src/manifest-sources.js
+SPOKE_MANIFESTS ?= node packages/manifests/dist/src/cli.js
+KUBECTL ?= kubectl
+# No container engine is assumed: docker-build and docker-push need one (docker, or CONTAINER_TOOL=podman).
+CONTAINER_TOOL ?= docker
+LOCALBIN ?= $(CURDIR)/bin
+KUSTOMIZE_VERSION ?= v5.5.0
+# kubectl embeds kustomize for `-k`; the standalone binary is only needed for `kustomize edit set image`.
+KUSTOMIZE ?= $(LOCALBIN)/kustomize-$(KUSTOMIZE_VERSION)
+
+ifndef ignore-not-found
+  ignore-not-found = false
+endif
+
+.PHONY: manifests
+manifests: deps ## Generate the CRDs (config/crd/bases) and the manager's ClusterRole (config/rbac/role.yaml) from the code.
+	tsc -b packages/manifests
+	$(SPOKE_MANIFESTS) --module $(MANIFESTS_MODULE) --crd-dir config/crd/bases --rbac-role config/rbac/role.yaml
+
+.PHONY: install
+install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
+	$(KUBECTL) apply --server-side -k config/crd
+
+.PHONY: uninstall
+uninstall: manifests ## Uninstall the CRDs. Call with ignore-not-found=true to ignore resources not found.
+	$(KUBECTL) delete --ignore-not-found=$(ignore-not-found) -k config/crd
+
+.PHONY: deploy
+deploy: manifests kustomize ## Deploy the manager image IMG with its CRDs and RBAC to the cluster of the current kubeconfig.
+	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
+	$(KUBECTL) apply --server-side -k config/default
+
+.PHONY: undeploy
+undeploy: ## Undeploy the manager, its RBAC and CRDs. Call with ignore-not-found=true to ignore resources not found.
+	$(KUBECTL) delete --ignore-not-found=$(ignore-not-found) -k config/default
+
+.PHONY: build-installer
+build-installer: manifests kustomize ## Write dist/install.yaml: the CRDs and the manager (image IMG) in one file.
+	mkdir -p dist
+	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
+	$(KUSTOMIZE) build config/default > dist/install.yaml
+
+.PHONY: docker-build
+docker-build: ## Build the manager image IMG (needs a container engine: none on the dev machines or CI).
+	$(CONTAINER_TOOL) build -t $(IMG) .
+
+.PHONY: docker-push
+docker-push: ## Push the manager image IMG.
+	$(CONTAINER_TOOL) push $(IMG)
+
+.PHONY: kustomize
+kustomize: $(KUSTOMIZE) ## Build kustomize into bin/ (once, from the Go module proxy), for `kustomize edit`.
+$(KUSTOMIZE):
+	mkdir -p $(LOCALBIN)
+	GOBIN=$(LOCALBIN) GOTOOLCHAIN=local GOFLAGS=-buildvcs=false go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	mv -f $(LOCALBIN)/kustomize $(KUSTOMIZE)
