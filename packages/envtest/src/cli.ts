@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     return;
   }
   const nodes = Number(values.nodes);
-  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number ≥ 0, not ${values.nodes}\n${usage}`);
+  if (!Number.isInteger(nodes) || nodes < 0)
+    throw new Error(`--nodes must be a whole number ≥ 0, not ${values.nodes}\n${usage}`);
 
   const started = Date.now();
   console.error(`envtest: starting a control plane with ${nodes} kwok node(s)...`);
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   });
 
   console.error(`envtest: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${env.server}`);
-  for (const c of env.components) console.error(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} log ${c.logPath}`);
+  for (const c of env.components)
+    console.error(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} log ${c.logPath}`);
   if (env.nodeNames.length > 0) console.error(`  nodes: ${env.nodeNames.join(', ')}`);
   console.error('Point kubectl at it (Ctrl-C here tears it down):');
   // The one line on stdout, so `eval "$(... | head -1)"` style use works.

@@ -135,7 +135,11 @@ export class ControlPlane {
    * A KubeConfig that authenticates as the ServiceAccount `namespace/name` (which must exist) with a token from
    * the TokenRequest API, valid for `expirationSeconds` (default 3600), as a Pod's projected token would be.
    */
-  async serviceAccountKubeConfig(namespace: string, name: string, expirationSeconds = 3600): Promise<KubeConfig> {
+  async serviceAccountKubeConfig(
+    namespace: string,
+    name: string,
+    expirationSeconds = 3600,
+  ): Promise<KubeConfig> {
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`;
     const res = await this.adminRequest('POST', path, {
       apiVersion: 'authentication.k8s.io/v1',
@@ -143,7 +147,9 @@ export class ControlPlane {
       spec: { expirationSeconds },
     });
     if (res.status !== 201) {
-      throw new Error(`envtest: TokenRequest for ServiceAccount ${namespace}/${name}: ${res.status} ${res.body}`);
+      throw new Error(
+        `envtest: TokenRequest for ServiceAccount ${namespace}/${name}: ${res.status} ${res.body}`,
+      );
     }
     const { status } = JSON.parse(res.body) as { status: { token: string } };
     return buildKubeConfig(this.endpoint(), `system:serviceaccount:${namespace}:${name}`, {
@@ -155,7 +161,8 @@ export class ControlPlane {
   /** The raw Prometheus text of kube-apiserver's `/metrics`, e.g. to count requests by `apiserver_request_total`. */
   async apiServerMetrics(): Promise<string> {
     const res = await this.adminRequest('GET', '/metrics');
-    if (res.status !== 200) throw new Error(`envtest: GET /metrics from kube-apiserver: ${res.status} ${res.body}`);
+    if (res.status !== 200)
+      throw new Error(`envtest: GET /metrics from kube-apiserver: ${res.status} ${res.body}`);
     return res.body;
   }
 
@@ -195,7 +202,7 @@ export class ControlPlane {
   private async stopOnce(): Promise<void> {
     const order = [['kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']];
     for (const names of order) {
-      await Promise.all(names.map((name) => this.state.components.get(name)?.stop()));
+      await Promise.all(names.map(async (name) => this.state.components.get(name)?.stop()));
     }
     this.state.reaper.dismiss();
     rmSync(this.state.dir, { recursive: true, force: true, maxRetries: 3 });
@@ -228,13 +235,13 @@ export class ControlPlane {
   private adminRequest(method: string, path: string, body?: unknown): Promise<HttpsResponse> {
     return httpsRequest(this.state.admin, method, path, body);
   }
-
 }
 
 /** Starts the components and returns what the ControlPlane needs; a failure leaves nothing behind. */
 async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneState> {
   const nodes = options.nodes ?? 0;
-  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`envtest: nodes must be a whole number ≥ 0, not ${nodes}`);
+  if (!Number.isInteger(nodes) || nodes < 0)
+    throw new Error(`envtest: nodes must be a whole number ≥ 0, not ${nodes}`);
   const startTimeoutMs = options.startTimeoutMs ?? defaultStartTimeoutMs;
   const needed: ComponentBinary[] =
     nodes > 0
@@ -253,9 +260,8 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    const [etcdPort, etcdPeerPort, apiServerPort, controllerManagerPort, schedulerPort, kwokPort] = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map(() => freePort()),
-    );
+    const [etcdPort, etcdPeerPort, apiServerPort, controllerManagerPort, schedulerPort, kwokPort] =
+      await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
     const layout: ControlPlaneLayout = {
       dir,
       etcdPort: etcdPort ?? 0,
@@ -280,7 +286,13 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
     ca.issueFiles(pki, 'kube-apiserver', {
       commonName: 'kube-apiserver',
       usage: 'server',
-      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+      dnsNames: [
+        'localhost',
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+      ],
       ipAddresses: ['127.0.0.1', kubernetesServiceIP],
     });
     writeServiceAccountKeys(pki);
@@ -293,13 +305,17 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
 
     // kube-apiserver waits for etcd by itself; starting both at once saves etcd's start-up time.
     const apiServer = start('kube-apiserver', toArgs(apiServerFlags(layout), options.apiServerFlags));
-    await Promise.all([waitForEtcd(etcd, layout.etcdPort, startTimeoutMs), waitForApiServer(apiServer, admin, startTimeoutMs)]);
+    await Promise.all([
+      waitForEtcd(etcd, layout.etcdPort, startTimeoutMs),
+      waitForApiServer(apiServer, admin, startTimeoutMs),
+    ]);
 
     const nodeNames = Array.from({ length: nodes }, (_, i) => kwokNodeName(i));
     const request = (method: string, path: string, body?: unknown): Promise<HttpsResponse> =>
       httpsRequest(admin, method, path, body);
     const crdPaths = options.crdPaths ?? [];
-    const crdsInstalled = crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs) : Promise.resolve([]);
+    const crdsInstalled =
+      crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs) : Promise.resolve([]);
     if (nodes > 0) {
       // Their own identities: RBAC's bootstrap roles grant exactly what each needs, as in a real cluster. kwok
       // drives many nodes at once, which no single node identity may, so it runs as an admin.
@@ -310,7 +326,10 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
       ] as const;
       for (const [name, user, groups] of identities) {
         const cert = ca.issue({ commonName: user, organizations: groups, usage: 'client' });
-        writeKubeConfig(join(dir, `${name}.kubeconfig`), buildKubeConfig(endpoint, user, { kind: 'certificate', ...cert }));
+        writeKubeConfig(
+          join(dir, `${name}.kubeconfig`),
+          buildKubeConfig(endpoint, user, { kind: 'certificate', ...cert }),
+        );
       }
       writeFileSync(join(dir, 'kwok', 'kwok.yaml'), '');
       const controllerManager = start('kube-controller-manager', toArgs(controllerManagerFlags(layout)));
@@ -364,7 +383,11 @@ async function waitForEtcd(etcd: ComponentProcess, port: number, timeoutMs: numb
   );
 }
 
-async function waitForApiServer(apiServer: ComponentProcess, admin: HttpsCaller, timeoutMs: number): Promise<void> {
+async function waitForApiServer(
+  apiServer: ComponentProcess,
+  admin: HttpsCaller,
+  timeoutMs: number,
+): Promise<void> {
   await apiServer.waitUntil(
     `ready (/readyz) on port ${admin.port}`,
     async () => (await httpsRequest(admin, 'GET', '/readyz', undefined, 5_000)).status === 200,
@@ -376,7 +399,8 @@ async function waitForApiServer(apiServer: ComponentProcess, admin: HttpsCaller,
 async function waitForHealthz(component: ComponentProcess, port: number, timeoutMs: number): Promise<void> {
   await component.waitUntil(
     `healthy (/healthz) on port ${port}`,
-    async () => (await httpsRequest({ port, insecure: true }, 'GET', '/healthz', undefined, 5_000)).status === 200,
+    async () =>
+      (await httpsRequest({ port, insecure: true }, 'GET', '/healthz', undefined, 5_000)).status === 200,
     timeoutMs,
   );
 }
@@ -387,7 +411,8 @@ async function createNodes(request: Request, count: number): Promise<void> {
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const res = await request('POST', '/api/v1/nodes', kwokNode(i));
-      if (res.status !== 201) throw new Error(`envtest: create Node ${kwokNodeName(i)}: ${res.status} ${res.body}`);
+      if (res.status !== 201)
+        throw new Error(`envtest: create Node ${kwokNodeName(i)}: ${res.status} ${res.body}`);
     }),
   );
 }

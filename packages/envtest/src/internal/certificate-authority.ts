@@ -96,7 +96,11 @@ export class CertificateAuthority {
   }
 
   /** Issues a certificate and writes it as `<name>.crt` and `<name>.key` in `dir`; returns both paths. */
-  issueFiles(dir: string, name: string, subject: CertificateSubject): KeyPair & { certPath: string; keyPath: string } {
+  issueFiles(
+    dir: string,
+    name: string,
+    subject: CertificateSubject,
+  ): KeyPair & { certPath: string; keyPath: string } {
     const pair = this.issue(subject);
     const certPath = join(dir, `${name}.crt`);
     const keyPath = join(dir, `${name}.key`);
@@ -136,9 +140,12 @@ function runOpenssl(args: string[]): string {
     return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error: unknown) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`envtest: openssl ${args[0] ?? ''} failed (the openssl 3 CLI must be on PATH): ${detail}`, {
-      cause: error,
-    });
+    throw new Error(
+      `envtest: openssl ${args[0] ?? ''} failed (the openssl 3 CLI must be on PATH): ${detail}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -49,7 +49,8 @@ function readCRDs(path: string): CustomResourceDefinition[] {
   }
   return files.flatMap((file) =>
     parseAllDocuments(readFileSync(file, 'utf8')).flatMap((doc) => {
-      if (doc.errors.length > 0) throw new Error(`envtest: invalid YAML in ${file}: ${doc.errors[0]?.message ?? ''}`);
+      if (doc.errors.length > 0)
+        throw new Error(`envtest: invalid YAML in ${file}: ${doc.errors[0]?.message ?? ''}`);
       const value: unknown = doc.toJS();
       return isCRD(value) ? [value] : [];
     }),
@@ -69,19 +70,26 @@ async function apply(request: AdminRequest, crd: CustomResourceDefinition): Prom
   const name = crd.metadata.name;
   const created = await request('POST', crdsPath, crd);
   if (created.status === 201) return;
-  if (created.status !== 409) throw new Error(`envtest: create CRD ${name}: ${created.status} ${created.body}`);
+  if (created.status !== 409)
+    throw new Error(`envtest: create CRD ${name}: ${created.status} ${created.body}`);
   // Already there (an earlier installCRDs): replace it, as `kubectl apply` would converge it.
   const existing = await request('GET', `${crdsPath}/${name}`);
-  if (existing.status !== 200) throw new Error(`envtest: get CRD ${name}: ${existing.status} ${existing.body}`);
+  if (existing.status !== 200)
+    throw new Error(`envtest: get CRD ${name}: ${existing.status} ${existing.body}`);
   const { metadata } = JSON.parse(existing.body) as CustomResourceDefinition;
   const replaced = await request('PUT', `${crdsPath}/${name}`, {
     ...crd,
     metadata: { ...crd.metadata, resourceVersion: metadata.resourceVersion },
   });
-  if (replaced.status !== 200) throw new Error(`envtest: replace CRD ${name}: ${replaced.status} ${replaced.body}`);
+  if (replaced.status !== 200)
+    throw new Error(`envtest: replace CRD ${name}: ${replaced.status} ${replaced.body}`);
 }
 
-async function waitUntilServed(request: AdminRequest, crd: CustomResourceDefinition, timeoutMs: number): Promise<void> {
+async function waitUntilServed(
+  request: AdminRequest,
+  crd: CustomResourceDefinition,
+  timeoutMs: number,
+): Promise<void> {
   const name = crd.metadata.name;
   await waitFor(
     async () => {

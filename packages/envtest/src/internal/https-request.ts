@@ -56,7 +56,9 @@ export async function httpsRequest(
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} on port ${caller.port}: no answer in ${timeoutMs} ms`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${path} on port ${caller.port}: no answer in ${timeoutMs} ms`)),
+    );
     req.on('error', reject);
     req.end(payload);
   });

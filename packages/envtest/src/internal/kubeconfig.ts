@@ -16,7 +16,11 @@ export interface ApiServerEndpoint {
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 /** A KubeConfig with one cluster, one user and one current context, all named `envtest` (or after the user). */
-export function buildKubeConfig(endpoint: ApiServerEndpoint, userName: string, credentials: Credentials): KubeConfig {
+export function buildKubeConfig(
+  endpoint: ApiServerEndpoint,
+  userName: string,
+  credentials: Credentials,
+): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [

@@ -19,7 +19,10 @@ export function kwokNode(index: number): object {
     kind: 'Node',
     metadata: {
       name,
-      annotations: { [kwokNodeAnnotation.key]: kwokNodeAnnotation.value, 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        [kwokNodeAnnotation.key]: kwokNodeAnnotation.value,
+        'node.alpha.kubernetes.io/ttl': '0',
+      },
       labels: {
         [kwokNodeLabel.key]: kwokNodeLabel.value,
         'kubernetes.io/hostname': name,

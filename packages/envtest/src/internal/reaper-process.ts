@@ -51,7 +51,9 @@ function componentPids(): number[] {
   const pids: number[] = [];
   for (const file of files) {
     try {
-      const [pidText, ...binary] = readFileSync(join(dir, 'pids', file), 'utf8').trim().split(' ');
+      const [pidText, ...binary] = readFileSync(join(dir, 'pids', file), 'utf8')
+        .trim()
+        .split(' ');
       const pid = Number(pidText);
       if (Number.isInteger(pid) && pid > 0 && runs(pid, binary.join(' '))) pids.push(pid);
     } catch {

@@ -1,10 +1,11 @@
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node 2.x takes its models as plain object literals (they are data; serialization goes by attribute maps, not instanceof) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { ControlPlane } from '../../src/index.js';
 import { refusal } from '../support/api-error.js';
 
-describe('identities of a control plane under RBAC', () => {
+void describe('identities of a control plane under RBAC', () => {
   let env: ControlPlane;
   const ns = 'rbac';
 
@@ -14,7 +15,10 @@ describe('identities of a control plane under RBAC', () => {
     const rbac = env.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     await core.createNamespace({ body: { metadata: { name: ns } } });
     await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'robot' } } });
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'settings' }, data: { a: '1' } } });
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'settings' }, data: { a: '1' } },
+    });
     await rbac.createNamespacedRole({
       namespace: ns,
       body: {
@@ -37,7 +41,7 @@ describe('identities of a control plane under RBAC', () => {
   });
   after(() => env.stop());
 
-  it('lets a user do what its Role allows and answers 403 Forbidden for any other verb', async () => {
+  void it('lets a user do what its Role allows and answers 403 Forbidden for any other verb', async () => {
     const alice = env.userKubeConfig({ name: 'alice' }).makeApiClient(CoreV1Api);
     const settings = await alice.readNamespacedConfigMap({ namespace: ns, name: 'settings' });
     assert.deepEqual(settings.data, { a: '1' });
@@ -52,7 +56,7 @@ describe('identities of a control plane under RBAC', () => {
     );
   });
 
-  it('authorizes a user through the groups in its certificate', async () => {
+  void it('authorizes a user through the groups in its certificate', async () => {
     const bob = env.userKubeConfig({ name: 'bob', groups: ['devs'] }).makeApiClient(CoreV1Api);
     const list = await bob.listNamespacedConfigMap({ namespace: ns });
     assert.ok(list.items.some((cm) => cm.metadata?.name === 'settings'));
@@ -63,7 +67,7 @@ describe('identities of a control plane under RBAC', () => {
     assert.match(denied.message, /User "carol" cannot list resource "configmaps"/);
   });
 
-  it('authenticates a ServiceAccount by a TokenRequest token, under the same RBAC', async () => {
+  void it('authenticates a ServiceAccount by a TokenRequest token, under the same RBAC', async () => {
     const robot = (await env.serviceAccountKubeConfig(ns, 'robot')).makeApiClient(CoreV1Api);
     const settings = await robot.readNamespacedConfigMap({ namespace: ns, name: 'settings' });
     assert.equal(settings.metadata?.name, 'settings');
@@ -76,7 +80,10 @@ describe('identities of a control plane under RBAC', () => {
     );
   });
 
-  it('refuses a token for a ServiceAccount that does not exist, naming it', async () => {
-    await assert.rejects(env.serviceAccountKubeConfig(ns, 'ghost'), /TokenRequest for ServiceAccount rbac\/ghost: 404/);
+  void it('refuses a token for a ServiceAccount that does not exist, naming it', async () => {
+    await assert.rejects(
+      env.serviceAccountKubeConfig(ns, 'ghost'),
+      /TokenRequest for ServiceAccount rbac\/ghost: 404/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node 2.x takes its models as plain object literals (they are data; serialization goes by attribute maps, not instanceof) */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +16,7 @@ function counterSum(metrics: string, name: string, labels: Record<string, string
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
-describe('the lifecycle of a control plane with nodes: 0', () => {
+void describe('the lifecycle of a control plane with nodes: 0', () => {
   let env: ControlPlane;
   let core: CoreV1Api;
 
@@ -25,7 +26,7 @@ describe('the lifecycle of a control plane with nodes: 0', () => {
   });
   after(() => env.stop());
 
-  it('runs etcd and kube-apiserver, and writes a kubeconfig file for kubectl', () => {
+  void it('runs etcd and kube-apiserver, and writes a kubeconfig file for kubectl', () => {
     assert.deepEqual(
       env.components.map((c) => c.name),
       ['etcd', 'kube-apiserver'],
@@ -36,17 +37,20 @@ describe('the lifecycle of a control plane with nodes: 0', () => {
     assert.deepEqual(env.nodeNames, []);
   });
 
-  it('counts requests in kube-apiserver /metrics (apiserver_request_total)', async () => {
+  void it('counts requests in kube-apiserver /metrics (apiserver_request_total)', async () => {
     const labels = { resource: 'configmaps', verb: 'GET', code: '404' };
     const before = counterSum(await env.apiServerMetrics(), 'apiserver_request_total', labels);
     for (let i = 0; i < 3; i++) {
-      assert.equal((await refusal(core.readNamespacedConfigMap({ namespace: 'default', name: 'absent' }))).code, 404);
+      assert.equal(
+        (await refusal(core.readNamespacedConfigMap({ namespace: 'default', name: 'absent' }))).code,
+        404,
+      );
     }
     const afterwards = counterSum(await env.apiServerMetrics(), 'apiserver_request_total', labels);
     assert.equal(afterwards - before, 3);
   });
 
-  it('restarts kube-apiserver on the same port with the same data', async () => {
+  void it('restarts kube-apiserver on the same port with the same data', async () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'survivor' } } });
     const pidBefore = env.components.find((c) => c.name === 'kube-apiserver')?.pid;
 
@@ -59,7 +63,7 @@ describe('the lifecycle of a control plane with nodes: 0', () => {
     assert.equal(survivor.metadata?.name, 'survivor');
   });
 
-  it('stop() leaves no process and no directory behind', async () => {
+  void it('stop() leaves no process and no directory behind', async () => {
     const pids = env.components.map((c) => c.pid);
     await env.stop();
     assert.deepEqual(

@@ -10,8 +10,8 @@ import { isRunning } from '../support/process-state.js';
 
 const fixture = fileURLToPath(new URL('../support/start-then-wait.js', import.meta.url));
 
-describe('a control plane whose test process is killed', () => {
-  it('leaves no component process and no directory behind after SIGKILL', async () => {
+void describe('a control plane whose test process is killed', () => {
+  void it('leaves no component process and no directory behind after SIGKILL', async () => {
     const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
     const { dir, pids } = JSON.parse(line) as { dir: string; pids: number[] };

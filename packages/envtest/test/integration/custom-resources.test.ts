@@ -20,7 +20,7 @@ const widget = (name: string, spec: Widget['spec']): Widget => ({
   spec,
 });
 
-describe('a control plane with nodes: 0 serving a CRD', () => {
+void describe('a control plane with nodes: 0 serving a CRD', () => {
   let env: ControlPlane;
   let api: CustomObjectsApi;
   const ns = 'default';
@@ -31,17 +31,22 @@ describe('a control plane with nodes: 0 serving a CRD', () => {
   });
   after(() => env.stop());
 
-  it('installs every CRD of a multi-document file, Established and in discovery', async () => {
-    const gadget = await api.createClusterCustomObject({
+  void it('installs every CRD of a multi-document file, Established and in discovery', async () => {
+    const gadget: unknown = await api.createClusterCustomObject({
       group: widgets.group,
       version: 'v1',
       plural: 'gadgets',
-      body: { apiVersion: 'envtest.spoke.dev/v1', kind: 'Gadget', metadata: { name: 'g' }, anything: { goes: 1 } },
+      body: {
+        apiVersion: 'envtest.spoke.dev/v1',
+        kind: 'Gadget',
+        metadata: { name: 'g' },
+        anything: { goes: 1 },
+      },
     });
     assert.equal((gadget as { metadata: { name: string } }).metadata.name, 'g');
   });
 
-  it('creates, reads, updates and deletes a custom resource, applying schema defaults', async () => {
+  void it('creates, reads, updates and deletes a custom resource, applying schema defaults', async () => {
     const created = (await api.createNamespacedCustomObject({
       ...widgets,
       namespace: ns,
@@ -53,7 +58,12 @@ describe('a control plane with nodes: 0 serving a CRD', () => {
     assert.deepEqual(read.spec, { size: 3, minSize: 1 });
 
     read.spec.size = 5;
-    const updated = (await api.replaceNamespacedCustomObject({ ...widgets, namespace: ns, name: 'crud', body: read })) as Widget;
+    const updated = (await api.replaceNamespacedCustomObject({
+      ...widgets,
+      namespace: ns,
+      name: 'crud',
+      body: read,
+    })) as Widget;
     assert.equal(updated.spec.size, 5);
     assert.notEqual(updated.metadata.resourceVersion, read.metadata.resourceVersion);
 
@@ -62,7 +72,7 @@ describe('a control plane with nodes: 0 serving a CRD', () => {
     assert.equal(gone.code, 404);
   });
 
-  it('delivers ADDED, MODIFIED and DELETED to a watch, with increasing resourceVersions', async () => {
+  void it('delivers ADDED, MODIFIED and DELETED to a watch, with increasing resourceVersions', async () => {
     const events: { type: string; name: string; resourceVersion: number }[] = [];
     const watch = new Watch(env.kubeConfig);
     const list = (await api.listNamespacedCustomObject({ ...widgets, namespace: ns })) as {
@@ -72,7 +82,11 @@ describe('a control plane with nodes: 0 serving a CRD', () => {
       `/apis/${widgets.group}/${widgets.version}/namespaces/${ns}/${widgets.plural}`,
       { resourceVersion: list.metadata.resourceVersion, fieldSelector: 'metadata.name=watched' },
       (type, object: Widget) => {
-        events.push({ type, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion) });
+        events.push({
+          type,
+          name: object.metadata.name,
+          resourceVersion: Number(object.metadata.resourceVersion),
+        });
       },
       () => undefined,
     );
@@ -90,20 +104,22 @@ describe('a control plane with nodes: 0 serving a CRD', () => {
       });
       await api.deleteNamespacedCustomObject({ ...widgets, namespace: ns, name: 'watched' });
 
-      await eventually(() => assert.equal(events.length, 3), 10_000);
+      await eventually(() => {
+        assert.equal(events.length, 3);
+      }, 10_000);
       assert.deepEqual(
         events.map((e) => e.type),
         ['ADDED', 'MODIFIED', 'DELETED'],
       );
-      const versions = events.map((e) => e.resourceVersion);
-      assert.ok(versions[0]! > Number(list.metadata.resourceVersion), `${versions[0]} after the list's version`);
-      assert.ok(versions[0]! < versions[1]! && versions[1]! < versions[2]!, `increasing: ${versions.join(', ')}`);
+      const [added = 0, modified = 0, deleted = 0] = events.map((e) => e.resourceVersion);
+      assert.ok(added > Number(list.metadata.resourceVersion), `${added} after the list's version`);
+      assert.ok(added < modified && modified < deleted, `increasing: ${added}, ${modified}, ${deleted}`);
     } finally {
       controller.abort();
     }
   });
 
-  it('answers an update with a stale resourceVersion with 409 Conflict', async () => {
+  void it('answers an update with a stale resourceVersion with 409 Conflict', async () => {
     const first = (await api.createNamespacedCustomObject({
       ...widgets,
       namespace: ns,
@@ -125,27 +141,50 @@ describe('a control plane with nodes: 0 serving a CRD', () => {
       }),
     );
     assert.equal(stale.code, 409);
-    assert.match(stale.message, /the object has been modified; please apply your changes to the latest version/);
+    assert.match(
+      stale.message,
+      /the object has been modified; please apply your changes to the latest version/,
+    );
   });
 
-  it('rejects an object outside the OpenAPI schema with the API server message', async () => {
+  void it('rejects an object outside the OpenAPI schema with the API server message', async () => {
     const rejected = await refusal(
-      api.createNamespacedCustomObject({ ...widgets, namespace: ns, body: widget('too-big', { size: 11, color: 'pink' }) }),
+      api.createNamespacedCustomObject({
+        ...widgets,
+        namespace: ns,
+        body: widget('too-big', { size: 11, color: 'pink' }),
+      }),
     );
     assert.equal(rejected.code, 422);
-    assert.match(rejected.message, /spec\.size: Invalid value: 11: spec\.size in body should be less than or equal to 10/);
-    assert.match(rejected.message, /spec\.color: Unsupported value: "pink": supported values: "red", "green", "blue"/);
+    assert.match(
+      rejected.message,
+      /spec\.size: Invalid value: 11: spec\.size in body should be less than or equal to 10/,
+    );
+    assert.match(
+      rejected.message,
+      /spec\.color: Unsupported value: "pink": supported values: "red", "green", "blue"/,
+    );
   });
 
-  it('rejects an object breaking the CEL rule with the rule message', async () => {
+  void it('rejects an object breaking the CEL rule with the rule message', async () => {
     const rejected = await refusal(
-      api.createNamespacedCustomObject({ ...widgets, namespace: ns, body: widget('small', { size: 2, minSize: 5 }) }),
+      api.createNamespacedCustomObject({
+        ...widgets,
+        namespace: ns,
+        body: widget('small', { size: 2, minSize: 5 }),
+      }),
     );
     assert.equal(rejected.code, 422);
-    assert.match(rejected.message, /Widget\.envtest\.spoke\.dev "small" is invalid: spec: Invalid value: "object": size must be at least minSize/);
+    assert.match(
+      rejected.message,
+      /Widget\.envtest\.spoke\.dev "small" is invalid: spec: Invalid value: "object": size must be at least minSize/,
+    );
   });
 
-  it('re-installs the same CRDs idempotently', async () => {
-    assert.deepEqual(await env.installCRDs([testdataDir]), ['widgets.envtest.spoke.dev', 'gadgets.envtest.spoke.dev']);
+  void it('re-installs the same CRDs idempotently', async () => {
+    assert.deepEqual(await env.installCRDs([testdataDir]), [
+      'widgets.envtest.spoke.dev',
+      'gadgets.envtest.spoke.dev',
+    ]);
   });
 });

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { locateAssets, requireBinaries } from '../../src/internal/assets.js';
 
-describe('finding the control-plane binaries', () => {
+void describe('finding the control-plane binaries', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spoke-envtest-assets-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('prefers the assetsDir option, then $SPOKE_ASSETS', () => {
+  void it('prefers the assetsDir option, then $SPOKE_ASSETS', () => {
     assert.deepEqual(locateAssets(dir), { dir, source: 'the assetsDir option' });
     const saved = process.env['SPOKE_ASSETS'];
     process.env['SPOKE_ASSETS'] = dir;
@@ -21,13 +23,16 @@ describe('finding the control-plane binaries', () => {
     }
   });
 
-  it('names the missing binaries, the directory, where it came from and how to build them', () => {
+  void it('names the missing binaries, the directory, where it came from and how to build them', () => {
     writeFileSync(join(dir, 'etcd'), '#!/bin/sh\n');
     chmodSync(join(dir, 'etcd'), 0o755);
     assert.throws(
       () => requireBinaries({ dir, source: '$SPOKE_ASSETS' }, ['etcd', 'kube-apiserver', 'kwok']),
       (error: Error) => {
-        assert.match(error.message, new RegExp(`missing kube-apiserver, kwok in ${dir} \\(from \\$SPOKE_ASSETS\\)`));
+        assert.match(
+          error.message,
+          new RegExp(`missing kube-apiserver, kwok in ${dir} \\(from \\$SPOKE_ASSETS\\)`),
+        );
         assert.match(error.message, /make control-plane/);
         return true;
       },

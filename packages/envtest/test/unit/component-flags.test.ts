@@ -13,13 +13,13 @@ const layout: ControlPlaneLayout = {
   withNodes: false,
 };
 
-describe('component flags', () => {
-  it('lets an override replace a default of the same name, once', () => {
+void describe('component flags', () => {
+  void it('lets an override replace a default of the same name, once', () => {
     const args = toArgs({ a: '1', b: '2' }, { b: '3', c: '4' });
     assert.deepEqual(args, ['--a=1', '--b=3', '--c=4']);
   });
 
-  it('runs kube-apiserver with Node,RBAC, the test CA and the etcd port', () => {
+  void it('runs kube-apiserver with Node,RBAC, the test CA and the etcd port', () => {
     const flags = apiServerFlags(layout);
     assert.equal(flags['authorization-mode'], 'Node,RBAC');
     assert.equal(flags['etcd-servers'], 'http://127.0.0.1:1');
@@ -27,7 +27,7 @@ describe('component flags', () => {
     assert.equal(flags['client-ca-file'], '/tmp/cp/pki/ca.crt');
   });
 
-  it('admits Pods without a default ServiceAccount only when no controller manager creates one', () => {
+  void it('admits Pods without a default ServiceAccount only when no controller manager creates one', () => {
     assert.equal(apiServerFlags(layout)['disable-admission-plugins'], 'ServiceAccount');
     assert.equal(apiServerFlags({ ...layout, withNodes: true })['disable-admission-plugins'], undefined);
   });
