@@ -1,5 +1,5 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { Backend as StatusBackend, Memcached } from '../api/v1alpha1/index.js';
+import type { BackendStatus as StatusBackend, Memcached } from '../api/v1alpha1/index.js';
 import { backendAddress, proxyConfigMapName, type ProxyConfig } from '../proxy/index.js';
 import { Annotations } from './annotations.js';
 import { controllerReference } from './controller-reference.js';

@@ -17,7 +17,8 @@ function isLive(rs: V1ReplicaSet): boolean {
 }
 
 /**
- * The proxy ConfigMaps that can be deleted: every one but the newest that no live ReplicaSet of the proxy mounts.
+ * The proxy ConfigMaps that can be deleted: every one but the newest that no live ReplicaSet of the proxy mounts
+ * and that is not in `alsoInUse` (the Deployment's template: its new ReplicaSet may not be in the cache yet).
  * During a rollout both the old and the new config are mounted, so both stay; once the old ReplicaSet is down to
  * zero pods its config goes. A rollback (`kubectl rollout undo`) is not the way back to an old config: configs are
  * derived from live endpoints, and an old one lists addresses that may no longer exist.
@@ -26,8 +27,9 @@ export function staleProxyConfigMaps(
   configMaps: readonly V1ConfigMap[],
   newest: V1ConfigMap | undefined,
   proxyReplicaSets: readonly V1ReplicaSet[],
+  alsoInUse: readonly string[] = [],
 ): V1ConfigMap[] {
-  const inUse = new Set(proxyReplicaSets.filter(isLive).flatMap(mountedConfigMaps));
+  const inUse = new Set([...proxyReplicaSets.filter(isLive).flatMap(mountedConfigMaps), ...alsoInUse]);
   const newestName = newest?.metadata?.name;
   return configMaps.filter((cm) => {
     const name = cm.metadata?.name;

@@ -17,11 +17,11 @@ export const ConditionSchema = Type.Object({
 export type Condition = Static<typeof ConditionSchema>;
 
 /** One memcached server in the proxy's configuration. */
-export const BackendSchema = Type.Object({
+export const BackendStatusSchema = Type.Object({
   name: Type.String({ description: "The pod name: the server's identity on the hash ring." }),
   address: Type.String({ description: 'ip:port the proxy connects to.' }),
 });
-export type Backend = Static<typeof BackendSchema>;
+export type BackendStatus = Static<typeof BackendStatusSchema>;
 
 /** The proxy Deployment as last observed. */
 export const ProxyStatusSchema = Type.Object({
@@ -50,7 +50,7 @@ export const MemcachedStatusSchema = Type.Object({
     Type.String({ description: 'The label selector of the server pods, for the scale subresource (HPA).' }),
   ),
   backends: Type.Optional(
-    Type.Array(BackendSchema, {
+    Type.Array(BackendStatusSchema, {
       description: 'The servers in the current proxy configuration, in ring order.',
     }),
   ),

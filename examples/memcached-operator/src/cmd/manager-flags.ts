@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+
+/** The manager binary's flags, named as kubebuilder's scaffolded main.go names them. */
+export interface ManagerFlags {
+  /** `--metrics-bind-address`: where /metrics is served; `0` (the default, as kubebuilder) turns it off. */
+  readonly metricsBindAddress: string;
+  /** `--health-probe-bind-address`: /healthz and /readyz. Default `:8081`. */
+  readonly healthProbeBindAddress: string;
+  /** `--leader-elect`: run one active manager among replicas, through a Lease. Default false (local runs). */
+  readonly leaderElect: boolean;
+  /** `--kubeconfig`: a kubeconfig file; default `$KUBECONFIG`, then in-cluster, then `~/.kube/config`. */
+  readonly kubeconfig: string | undefined;
+  /** `--log-level`: error, warn, info or debug. Default `info`. */
+  readonly logLevel: string;
+}
+
+const logLevels = ['error', 'warn', 'info', 'debug'];
+
+/** Parses the command line; throws with a usage message on an unknown flag or a bad value. */
+export function parseManagerFlags(argv: readonly string[]): ManagerFlags {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'metrics-bind-address': { type: 'string', default: '0' },
+      'health-probe-bind-address': { type: 'string', default: ':8081' },
+      'leader-elect': { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  const logLevel = values['log-level'];
+  if (!logLevels.includes(logLevel))
+    throw new Error(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
+  return {
+    metricsBindAddress: values['metrics-bind-address'],
+    healthProbeBindAddress: values['health-probe-bind-address'],
+    leaderElect: values['leader-elect'],
+    kubeconfig: values.kubeconfig,
+    logLevel,
+  };
+}

@@ -1,0 +1,22 @@
+import { MemcachedController } from './memcached-controller.js';
+import { MemcachedStatusController } from './memcached-status-controller.js';
+import { ProxyConfigController } from './proxy-config-controller.js';
+import { ProxyRolloutController } from './proxy-rollout-controller.js';
+import { ServiceController } from './service-controller.js';
+
+export {
+  MemcachedController,
+  MemcachedStatusController,
+  ProxyConfigController,
+  ProxyRolloutController,
+  ServiceController,
+};
+
+/** Every controller of the operator, in the order the manager registers them. */
+export const controllers = [
+  MemcachedController,
+  ServiceController,
+  ProxyConfigController,
+  ProxyRolloutController,
+  MemcachedStatusController,
+] as const;

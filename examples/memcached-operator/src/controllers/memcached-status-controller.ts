@@ -1,0 +1,70 @@
+import {
+  Client,
+  ConfigMap,
+  Controller,
+  Deployment,
+  enqueueRequestForOwner,
+  StatefulSet,
+  watch,
+  type Reconciler,
+  type Request,
+} from '@spoke/manager';
+import { isDeepStrictEqual } from 'node:util';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { MemcachedKind } from '../api/v1alpha1/memcached-kind.js';
+import { isControlledBy } from '../resources/controller-reference.js';
+import { desiredMemcachedStatus } from '../resources/desired-memcached-status.js';
+import { newestConfigMap } from '../resources/desired-proxy-config-map.js';
+import { labelSelectorString, selectorLabels } from '../resources/labels.js';
+import { proxyName, statefulSetName } from '../resources/names.js';
+
+const toOwner = enqueueRequestForOwner(MemcachedKind, { onlyController: true });
+
+/**
+ * The Memcached's status, computed from the objects the other controllers wrote (StatefulSet, newest ConfigMap,
+ * proxy Deployment). Writes only the Memcached's status subresource, and only when the computed status differs.
+ */
+@Controller({
+  name: 'memcached-status',
+  for: MemcachedKind,
+  // Watched, not owned: this controller creates none of them, it only reports on them.
+  watches: [
+    watch({ kind: StatefulSet, handler: toOwner }),
+    watch({ kind: Deployment, handler: toOwner }),
+    watch({ kind: ConfigMap, handler: toOwner }),
+  ],
+})
+export class MemcachedStatusController implements Reconciler {
+  constructor(private readonly client: Client) {}
+
+  async reconcile(req: Request): Promise<void> {
+    const memcached = await this.client.get(MemcachedKind, req);
+    if (!memcached || memcached.metadata?.deletionTimestamp) return;
+    const owned = <T extends KubernetesObject>(obj: T | undefined): T | undefined =>
+      obj && isControlledBy(obj.metadata?.ownerReferences, memcached) ? obj : undefined;
+
+    const statefulSet = owned(
+      await this.client.get(StatefulSet, { namespace: req.namespace, name: statefulSetName(req.name) }),
+    );
+    const deployment = owned(
+      await this.client.get(Deployment, { namespace: req.namespace, name: proxyName(req.name) }),
+    );
+    const configMaps = await this.client.list(ConfigMap, {
+      namespace: req.namespace,
+      labelSelector: labelSelectorString(selectorLabels(req.name, 'proxy-config')),
+    });
+    const configMap = newestConfigMap(configMaps.filter((cm) => owned(cm)));
+
+    const status = desiredMemcachedStatus({
+      memcached,
+      statefulSet,
+      deployment,
+      configMap,
+      now: new Date().toISOString(),
+    });
+    if (isDeepStrictEqual(status, memcached.status)) return;
+    // A merge patch of the whole status: no resourceVersion, so a status computed from a slightly older cache is
+    // not a conflict; the next event recomputes it anyway.
+    await this.client.status.patch(MemcachedKind, req, { type: 'merge', body: { status } });
+  }
+}
