@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CustomResourceSource } from './crd/custom-resource-source.js';
@@ -22,10 +23,8 @@ export async function loadManifestSources(
   modulePath: string,
   readMetadata?: ControllerMetadataReader,
 ): Promise<ManifestSources> {
-  const specifier =
-    modulePath.startsWith('.') || modulePath.startsWith('/')
-      ? pathToFileURL(resolve(modulePath)).href
-      : modulePath;
+  // A path that exists is a file (`examples/x/dist/src/y.js` needs no `./`); anything else a package specifier.
+  const specifier = existsSync(modulePath) ? pathToFileURL(resolve(modulePath)).href : modulePath;
   const loaded: Record<string, unknown> = (await import(specifier)) as Record<string, unknown>;
   const customResources = loaded['customResources'];
   const controllers = loaded['controllers'];
