@@ -1,16 +1,10 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
 import { randomBytes } from 'node:crypto';
-import {
-  EventsV1Api,
-  PatchStrategy,
-  V1MicroTime,
-  setHeaderOptions,
-  type EventsV1Event,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1ObjectReference,
-} from '@kubernetes/client-node';
+import type { EventsV1Event, KubeConfig, KubernetesObject, V1ObjectReference } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
+import { RestClient } from '../internal/rest/rest-client.js';
+import { Event } from '../kinds/builtin-kinds.js';
+import { microTime } from './micro-time.js';
 import { EventRecorder, type EventOptions, type EventType } from './event-recorder.js';
 
 /** Options of {@link ApiEventRecorder}. */
@@ -50,12 +44,12 @@ function referenceTo(obj: KubernetesObject): V1ObjectReference {
 }
 
 /**
- * Writes events.k8s.io/v1 Events through its own API client, without waiting. Repeats of the same event (same
+ * Writes events.k8s.io/v1 Events, without waiting. Repeats of the same event (same
  * object, type, reason, action and note) within 6 minutes update the first Event's `series.count` instead of
  * creating new objects, so a crash-looping reconcile does not flood etcd.
  */
 export class ApiEventRecorder extends EventRecorder {
-  private readonly api: EventsV1Api;
+  private readonly rest: RestClient;
   private readonly reportingInstance: string;
   private readonly maxInFlight: number;
   private readonly recent = new Map<string, Recent>();
@@ -64,7 +58,7 @@ export class ApiEventRecorder extends EventRecorder {
 
   constructor(private readonly options: ApiEventRecorderOptions) {
     super();
-    this.api = options.kubeConfig.makeApiClient(EventsV1Api);
+    this.rest = RestClient.for(options.kubeConfig);
     this.reportingInstance = (options.reportingInstance ?? process.env['HOSTNAME'] ?? 'unknown').slice(
       0,
       128,
@@ -125,23 +119,24 @@ export class ApiEventRecorder extends EventRecorder {
     if (seen && now - seen.lastAt < seriesWindowMs) {
       seen.count++;
       seen.lastAt = now;
-      await this.api.patchNamespacedEvent(
-        {
-          namespace: seen.namespace,
-          name: seen.name,
-          body: { series: { count: seen.count, lastObservedTime: new V1MicroTime(now) } },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+      await this.rest.request({
+        verb: 'patch',
+        method: 'PATCH',
+        kind: Event,
+        namespace: seen.namespace,
+        name: seen.name,
+        contentType: 'application/merge-patch+json',
+        body: { series: { count: seen.count, lastObservedTime: microTime(now) } },
+      });
       return;
     }
     // Time-ordered, unique names as client-go's `<object>.<hex nanoseconds>`.
     const name = `${ref.name ?? 'event'}.${now.toString(16)}${randomBytes(3).toString('hex')}`;
-    const body: EventsV1Event = {
+    const body: Omit<EventsV1Event, 'eventTime'> & { eventTime: string } = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       metadata: { namespace, name },
-      eventTime: new V1MicroTime(now),
+      eventTime: microTime(now),
       type,
       reason,
       action,
@@ -151,7 +146,7 @@ export class ApiEventRecorder extends EventRecorder {
       reportingInstance: this.reportingInstance,
       ...(related ? { related: referenceTo(related) } : {}),
     };
-    await this.api.createNamespacedEvent({ namespace, body });
+    await this.rest.request({ verb: 'create', method: 'POST', kind: Event, namespace, body });
     if (this.recent.size >= maxTracked) {
       const oldest = this.recent.keys().next();
       if (!oldest.done) this.recent.delete(oldest.value);

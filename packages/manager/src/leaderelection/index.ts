@@ -1,0 +1,2 @@
+export { LeaderElector } from './leader-elector.js';
+export type { LeaderElectorOptions, LeaderCallbacks } from './leader-elector-options.js';

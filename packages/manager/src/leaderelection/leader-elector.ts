@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'winston';
+import { isConflict, isNotFound } from '../client/api-error.js';
+import { RestClient } from '../internal/rest/rest-client.js';
+import { Lease } from '../kinds/builtin-kinds.js';
+import { leaderElectionMasterStatus } from '../metrics/leader-election-metrics.js';
+import { microTime } from '../recorder/micro-time.js';
+import type { LeaderCallbacks, LeaderElectorOptions } from './leader-elector-options.js';
+
+/** client-go's JitterFactor: acquire retries wait retryPeriod × [1, 2.2), so standbys do not retry in lockstep. */
+const jitterFactor = 1.2;
+
+/** The part of a Lease's spec the election reads, as client-go's LeaderElectionRecord. */
+interface LeaderRecord {
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime: string | undefined;
+  readonly renewTime: string | undefined;
+  readonly leaseTransitions: number;
+}
+
+/**
+ * A Lease as the API server sends it. Not client-node's LeaseObject: that types MicroTime fields as Date, while the JSON
+ * holds strings, and the election must write them back unchanged.
+ */
+interface LeaseObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly resourceVersion?: string } & Readonly<Record<string, unknown>>;
+  readonly spec?: {
+    readonly holderIdentity?: string;
+    readonly leaseDurationSeconds?: number;
+    readonly acquireTime?: string;
+    readonly renewTime?: string;
+    readonly leaseTransitions?: number;
+  } & Readonly<Record<string, unknown>>;
+}
+
+function recordOf(lease: LeaseObject): LeaderRecord {
+  const s = lease.spec ?? {};
+  return {
+    holderIdentity: s.holderIdentity ?? '',
+    leaseDurationSeconds: s.leaseDurationSeconds ?? 0,
+    acquireTime: s.acquireTime,
+    renewTime: s.renewTime,
+    leaseTransitions: s.leaseTransitions ?? 0,
+  };
+}
+
+/**
+ * Leader election on a coordination.k8s.io/v1 Lease, with client-go's semantics:
+ *
+ * - a candidate acquires the lease when it is free (no holder, or released) or expired — not renewed for
+ *   `leaseDuration` as observed by this process's own clock since it last saw the record change;
+ * - the leader renews every `retryPeriod`; if it cannot renew for `renewDeadline`, it gives leadership up and says
+ *   so at once (before the lease expires for others, since `renewDeadline < leaseDuration`);
+ * - every write carries the resourceVersion read, so two candidates racing for one lease cannot both win (409);
+ * - with `releaseOnCancel`, a clean stop writes an empty holder so a standby takes over at its next retry.
+ *
+ * It reads and writes the Lease directly (not through a controller's guarded client, nor the cache: the lease must
+ * be read fresh).
+ */
+export class LeaderElector {
+  readonly identity: string;
+  private readonly rest: RestClient;
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+  private readonly callbacks: LeaderCallbacks;
+  private readonly log: Logger | undefined;
+  private observed: { record: LeaderRecord; raw: string; resourceVersion: string; at: number } | undefined;
+  private leading: AbortController | undefined;
+  private reportedLeader: string | undefined;
+
+  constructor(private readonly options: LeaderElectorOptions) {
+    this.identity = options.identity ?? `${hostname()}_${randomBytes(8).toString('hex')}`;
+    this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
+    this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
+    this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
+    this.callbacks = options.callbacks;
+    this.log = options.logger?.child({
+      lease: `${options.namespace}/${options.name}`,
+      identity: this.identity,
+    });
+    this.rest = RestClient.for(options.kubeConfig);
+    if (this.leaseDurationMs <= this.renewDeadlineMs) {
+      throw new Error('leader election: leaseDuration must be greater than renewDeadline');
+    }
+    if (this.renewDeadlineMs <= jitterFactor * this.retryPeriodMs) {
+      throw new Error('leader election: renewDeadline must be greater than retryPeriod × 1.2');
+    }
+    leaderElectionMasterStatus.set({ name: options.name }, 0);
+  }
+
+  /** Whether this process holds the lease right now. */
+  isLeader(): boolean {
+    return this.leading !== undefined;
+  }
+
+  /** The holder last observed ('' when free). */
+  get observedLeader(): string | undefined {
+    return this.observed?.record.holderIdentity;
+  }
+
+  /**
+   * Campaigns until `signal` aborts: acquires, then renews until the lease is lost (then campaigns again) or the
+   * signal aborts (then releases if `releaseOnCancel`). Resolves when stopped.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    try {
+      while (!signal.aborted) {
+        if (!(await this.acquire(signal))) break;
+        await this.renewLoop(signal);
+      }
+    } finally {
+      if (this.leading) {
+        if (this.options.releaseOnCancel) await this.release();
+        this.stopLeading();
+      }
+    }
+  }
+
+  private async acquire(signal: AbortSignal): Promise<boolean> {
+    this.log?.info('attempting to acquire leader lease');
+    while (!signal.aborted) {
+      if (await this.tryAcquireOrRenew(signal)) {
+        this.log?.info('successfully acquired lease');
+        this.startLeading();
+        return true;
+      }
+      await sleepOrAbort(this.retryPeriodMs * (1 + Math.random() * jitterFactor), signal);
+    }
+    return false;
+  }
+
+  private async renewLoop(signal: AbortSignal): Promise<void> {
+    let lastRenew = Date.now();
+    while (!signal.aborted) {
+      await sleepOrAbort(this.retryPeriodMs, signal);
+      if (isAborted(signal)) return;
+      const remaining = this.renewDeadlineMs - (Date.now() - lastRenew);
+      const renewed =
+        remaining > 0 &&
+        (await this.tryAcquireOrRenew(AbortSignal.any([signal, AbortSignal.timeout(remaining)])));
+      if (isAborted(signal)) return;
+      if (renewed) {
+        lastRenew = Date.now();
+        continue;
+      }
+      if (Date.now() - lastRenew >= this.renewDeadlineMs || this.observedByOther()) {
+        this.log?.warn('failed to renew lease: leadership lost');
+        this.stopLeading();
+        return;
+      }
+    }
+  }
+
+  /** Whether the last read showed another holder: then renewing again is pointless, leadership is gone. */
+  private observedByOther(): boolean {
+    const holder = this.observed?.record.holderIdentity;
+    return holder !== undefined && holder !== '' && holder !== this.identity;
+  }
+
+  private async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
+    const now = Date.now();
+    const desired = (old: LeaderRecord | undefined) => {
+      const sameHolder = old?.holderIdentity === this.identity;
+      return {
+        holderIdentity: this.identity,
+        leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
+        acquireTime: sameHolder && old.acquireTime ? old.acquireTime : microTime(now),
+        renewTime: microTime(now),
+        leaseTransitions: old ? (sameHolder ? old.leaseTransitions : old.leaseTransitions + 1) : 0,
+      };
+    };
+    try {
+      let lease: LeaseObject;
+      try {
+        lease = await this.rest.request<LeaseObject>({
+          ...this.location(),
+          verb: 'get',
+          method: 'GET',
+          signal,
+        });
+      } catch (err: unknown) {
+        if (!isNotFound(err)) throw err;
+        const created = await this.rest.request<LeaseObject>({
+          ...this.location(false),
+          verb: 'create',
+          method: 'POST',
+          signal,
+          body: {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { namespace: this.options.namespace, name: this.options.name },
+            spec: desired(undefined),
+          },
+        });
+        this.observe(created, Date.now());
+        return true;
+      }
+      this.observe(lease, now);
+      const old = recordOf(lease);
+      const held = old.holderIdentity !== '' && old.holderIdentity !== this.identity;
+      if (held && this.observed && this.observed.at + this.leaseDurationMs > now) {
+        return false; // someone else holds a lease that has not expired by our clock
+      }
+      const updated = await this.rest.request<LeaseObject>({
+        ...this.location(),
+        verb: 'update',
+        method: 'PUT',
+        signal,
+        // The resourceVersion we read makes this a compare-and-swap: a concurrent winner makes it a 409.
+        body: { ...lease, spec: { ...lease.spec, ...desired(old) } },
+      });
+      this.observe(updated, Date.now());
+      return true;
+    } catch (err: unknown) {
+      if (!signal.aborted) {
+        const level = isConflict(err) ? 'debug' : 'warn';
+        this.log?.log(level, 'error acquiring or renewing lease', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+      return false;
+    }
+  }
+
+  /** Releases the lease (empty holder) if this process still holds it; best effort. */
+  private async release(): Promise<void> {
+    const observed = this.observed;
+    if (observed?.record.holderIdentity !== this.identity) return;
+    try {
+      const lease = await this.rest.request<LeaseObject>({
+        ...this.location(),
+        verb: 'get',
+        method: 'GET',
+        signal: AbortSignal.timeout(this.renewDeadlineMs),
+      });
+      if (recordOf(lease).holderIdentity !== this.identity) return;
+      const now = microTime(Date.now());
+      // client-go's release record: no holder, 1 s duration, transitions kept.
+      const updated = await this.rest.request<LeaseObject>({
+        ...this.location(),
+        verb: 'update',
+        method: 'PUT',
+        signal: AbortSignal.timeout(this.renewDeadlineMs),
+        body: {
+          ...lease,
+          spec: {
+            ...lease.spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            acquireTime: now,
+            renewTime: now,
+          },
+        },
+      });
+      this.observe(updated, Date.now());
+      this.log?.info('released leader lease');
+    } catch (err: unknown) {
+      this.log?.warn('could not release leader lease', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private location(named = true) {
+    return { kind: Lease, namespace: this.options.namespace, ...(named ? { name: this.options.name } : {}) };
+  }
+
+  /** Records what was read; the observation time only moves when the record changes (client-go's observedTime). */
+  private observe(lease: LeaseObject, at: number): void {
+    const record = recordOf(lease);
+    const raw = JSON.stringify(record);
+    if (this.observed?.raw !== raw)
+      this.observed = { record, raw, resourceVersion: lease.metadata?.resourceVersion ?? '', at };
+    if (record.holderIdentity !== this.reportedLeader) {
+      this.reportedLeader = record.holderIdentity;
+      if (record.holderIdentity !== this.identity)
+        this.log?.info('new leader observed', { leader: record.holderIdentity });
+      this.callbacks.onNewLeader?.(record.holderIdentity);
+    }
+  }
+
+  private startLeading(): void {
+    this.leading = new AbortController();
+    leaderElectionMasterStatus.set({ name: this.options.name }, 1);
+    this.callbacks.onStartedLeading(this.leading.signal);
+  }
+
+  private stopLeading(): void {
+    const leading = this.leading;
+    if (!leading) return;
+    this.leading = undefined;
+    leaderElectionMasterStatus.set({ name: this.options.name }, 0);
+    leading.abort(new Error(`leader election lost for lease ${this.options.namespace}/${this.options.name}`));
+    this.callbacks.onStoppedLeading();
+  }
+}
+
+/** Reads `signal.aborted` afresh (TypeScript narrows the property across awaits). */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+/** Waits `ms`, or less if `signal` aborts; never rejects. */
+async function sleepOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    // aborted: the caller checks the signal
+  }
+}

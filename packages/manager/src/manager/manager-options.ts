@@ -1,0 +1,56 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+
+/** Leader election of a manager: only the holder of the Lease `namespace/id` runs controllers. */
+export interface LeaderElectionOptions {
+  /** The Lease's name, the same for every replica of the operator, e.g. `memcached-operator.cache.spoke.dev`. */
+  readonly id: string;
+  /**
+   * The Lease's namespace. Default `$POD_NAMESPACE`, else the in-cluster service account's namespace, else
+   * `default`.
+   */
+  readonly namespace?: string;
+  /** This replica's identity; default `<hostname>_<random>`. */
+  readonly identity?: string;
+  /** How long a standby waits after the last renewal before taking over; default 15 s. */
+  readonly leaseDurationMs?: number;
+  /** Default 10 s. */
+  readonly renewDeadlineMs?: number;
+  /** Default 2 s. */
+  readonly retryPeriodMs?: number;
+  /**
+   * Release the lease on a clean shutdown (after the controllers have drained), so a standby takes over within a
+   * retry period instead of a lease duration. Default false, as controller-runtime; safe to enable, since the manager drains its controllers and fences their writes before it releases.
+   */
+  readonly releaseOnCancel?: boolean;
+}
+
+/** The informer cache's options. */
+export interface ManagerCacheOptions {
+  /** Watch only this namespace for namespaced kinds (an operator with a namespaced Role). Default all namespaces. */
+  readonly defaultNamespace?: string;
+  /** How often informers replay their objects to handlers (at low priority). Default 10 h; 0 disables. */
+  readonly resyncPeriodMs?: number;
+}
+
+/** Options of {@link Manager.create}; every field has a default. */
+export interface ManagerOptions {
+  /** Where the API server is. Default `KubeConfig.loadFromDefault()` ($KUBECONFIG, ~/.kube/config, in-cluster). */
+  readonly kubeConfig?: KubeConfig;
+  /** Names the manager: field manager of writes, prefix of events' reportingController. Default `spoke-manager`. */
+  readonly name?: string;
+  /** Default none: every replica reconciles. Set it whenever more than one replica may run. */
+  readonly leaderElection?: LeaderElectionOptions;
+  /** `host:port` of `/metrics`; `:0` picks a free port; `0` disables. Default `:8080`. */
+  readonly metricsBindAddress?: string;
+  /** `host:port` of `/healthz` and `/readyz`; `0` disables. Default `:8081`. */
+  readonly healthProbeBindAddress?: string;
+  /** Default `newLogger()`: JSON lines on stderr at `$LOG_LEVEL` or info. */
+  readonly logger?: Logger;
+  readonly cache?: ManagerCacheOptions;
+  /**
+   * On shutdown, how long in-flight reconciles may take to finish before their signals are aborted and the manager
+   * stops anyway. Default 30 s (Kubernetes' default termination grace period).
+   */
+  readonly gracefulShutdownTimeoutMs?: number;
+}
