@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * `make run`: runs the operator against a cluster from this machine, as kubebuilder's `make run` does.
+ *
+ * - With a reachable cluster in the current kubeconfig: installs the CRD and runs the manager against it.
+ * - With none (or with `--simulated`): starts a simulated cluster (@spoke/envtest: etcd, kube-apiserver,
+ *   kube-controller-manager, kube-scheduler and kwok nodes), installs the CRD, applies config/samples, and runs the
+ *   manager; prints how to point kubectl at the cluster.
+ *
+ * The manager runs in the foreground with readable logs; Ctrl-C stops it and, for a simulated cluster, the cluster.
+ *
+ *   node examples/memcached-operator/dist/src/run-local.js [--simulated] [--nodes 2] [--log-level info]
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomResourceDefinition, KubeClient } from '@spoke/manager';
+import { parseAllDocuments } from 'yaml';
+import { MemcachedKind } from './api/v1alpha1/memcached-kind.js';
+import { prettyLogLine } from './cmd/pretty-log-line.js';
+import { OperatorName } from './resources/labels.js';
+
+const repoRoot = new URL('../../../../', import.meta.url);
+const crdDir = fileURLToPath(new URL('config/crd/bases/', repoRoot));
+const samplesDir = fileURLToPath(new URL('config/samples/', repoRoot));
+const managerScript = fileURLToPath(new URL('main.js', import.meta.url));
+
+function say(text: string): void {
+  console.error(`\x1b[36mmake run:\x1b[0m ${text}`);
+}
+
+/** The YAML documents of the files in `dir` (or those a kustomization.yaml there lists). */
+function readManifests(dir: string): KubernetesObject[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  let listed = files.filter((f) => f !== 'kustomization.yaml');
+  if (files.includes('kustomization.yaml')) {
+    const kustomization = parseAllDocuments(readFileSync(`${dir}/kustomization.yaml`, 'utf8'))[0]?.toJS() as
+      | { resources?: string[] }
+      | undefined;
+    listed = kustomization?.resources ?? listed;
+  }
+  return listed.flatMap((f) =>
+    parseAllDocuments(readFileSync(`${dir}/${f}`, 'utf8'))
+      .map((d) => d.toJS() as KubernetesObject | null)
+      .filter((o): o is KubernetesObject => o !== null),
+  );
+}
+
+/** Whether the current kubeconfig names an API server that answers, within a few seconds. */
+async function reachableCluster(): Promise<KubeConfig | undefined> {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+    const cluster = kc.getCurrentCluster();
+    if (!cluster || !kc.getCurrentContext()) return undefined;
+    const client = new KubeClient({ kubeConfig: kc });
+    const probe = client.get(CustomResourceDefinition, {
+      name: `${MemcachedKind.plural}.${MemcachedKind.group}`,
+    });
+    await Promise.race([
+      probe,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+    ]);
+    return kc;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Server-side applies the CRDs and waits until the API serves Memcached. */
+async function installCrds(kc: KubeConfig): Promise<void> {
+  const client = new KubeClient({ kubeConfig: kc });
+  for (const crd of readManifests(crdDir)) {
+    await client.apply(CustomResourceDefinition, crd, { fieldManager: OperatorName, force: true });
+    say(`installed CRD ${crd.metadata?.name ?? ''}`);
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      await client.list(MemcachedKind, { namespace: 'default', uncached: true });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('the Memcached CRD did not become served');
+}
+
+/** Runs the manager binary in the foreground, its JSON log lines made readable; resolves with its exit code. */
+function runManager(kubeconfigPath: string | undefined, logLevel: string): Promise<number> {
+  const args = [
+    '--enable-source-maps',
+    managerScript,
+    `--log-level=${logLevel}`,
+    '--metrics-bind-address=127.0.0.1:8080',
+    '--health-probe-bind-address=127.0.0.1:8081',
+  ];
+  if (kubeconfigPath) args.push(`--kubeconfig=${kubeconfigPath}`);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on('line', (l) => console.log(prettyLogLine(l)));
+  // Ctrl-C reaches the manager too (same process group); a SIGTERM from elsewhere is passed on.
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  process.on('SIGINT', () => say('stopping the manager...'));
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      simulated: { type: 'boolean', default: false },
+      nodes: { type: 'string', default: '2' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  const logLevel = values['log-level'];
+  const existing = values.simulated ? undefined : await reachableCluster();
+  if (existing) {
+    say(
+      `using the cluster of the current kubeconfig context "${existing.getCurrentContext()}" (${existing.getCurrentCluster()?.server ?? ''})`,
+    );
+    await installCrds(existing);
+    process.exit(await runManager(process.env['KUBECONFIG']?.split(':')[0], logLevel));
+  }
+
+  say(
+    values.simulated
+      ? 'starting a simulated cluster (--simulated)...'
+      : 'no reachable cluster in the current kubeconfig: starting a simulated cluster...',
+  );
+  // Imported only here: the simulated cluster is a development tool, not part of the operator.
+  const { ControlPlane } = await import('@spoke/envtest');
+  const started = Date.now();
+  const env = await ControlPlane.start({ nodes: Number(values.nodes), crdPaths: [crdDir] });
+  say(
+    `simulated cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${env.server} (${env.nodeNames.length} kwok nodes)`,
+  );
+  const client = new KubeClient({ kubeConfig: env.kubeConfig });
+  for (const sample of readManifests(samplesDir)) {
+    await client.create(MemcachedKind, { ...sample, metadata: { namespace: 'default', ...sample.metadata } });
+    say(`created Memcached default/${sample.metadata?.name ?? ''} from config/samples`);
+  }
+  say(
+    `point kubectl at it:\n\n    export KUBECONFIG=${env.kubeconfigPath}\n    kubectl get memcached,statefulsets,deployments,configmaps,pods\n\n  Ctrl-C stops the manager and the cluster.\n`,
+  );
+  const code = await runManager(env.kubeconfigPath, logLevel);
+  say('stopping the simulated cluster...');
+  await env.stop();
+  say('stopped, nothing left behind');
+  process.exit(code);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
