@@ -98,12 +98,20 @@ function runManager(kubeconfigPath: string | undefined, logLevel: string): Promi
     '--health-probe-bind-address=127.0.0.1:8081',
   ];
   if (kubeconfigPath) args.push(`--kubeconfig=${kubeconfigPath}`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that Ctrl-C reaches only this script, which then stops the manager exactly once
+  // (a second signal would make the manager exit at once, without draining).
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr])
     createInterface({ input: stream }).on('line', (l) => console.log(prettyLogLine(l)));
-  // Ctrl-C reaches the manager too (same process group); a SIGTERM from elsewhere is passed on.
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  process.on('SIGINT', () => say('stopping the manager...'));
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping the manager...');
+    child.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
 }
 
