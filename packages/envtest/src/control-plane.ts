@@ -11,6 +11,7 @@ import {
   type ControlPlaneLayout,
   controllerManagerFlags,
   etcdFlags,
+  frontProxyUser,
   kubernetesServiceIP,
   kwokFlags,
   schedulerFlags,
@@ -295,6 +296,7 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
       ],
       ipAddresses: ['127.0.0.1', kubernetesServiceIP],
     });
+    ca.issueFiles(pki, 'front-proxy-client', { commonName: frontProxyUser, usage: 'client' });
     writeServiceAccountKeys(pki);
     const adminCert = ca.issue({ commonName: adminUser, organizations: ['system:masters'], usage: 'client' });
     const admin: HttpsCaller = { port: layout.apiServerPort, ca: ca.certPem, ...adminCert };
@@ -338,7 +340,9 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
       await Promise.all([
         waitForHealthz(controllerManager, layout.controllerManagerPort, startTimeoutMs),
         waitForHealthz(scheduler, layout.schedulerPort, startTimeoutMs),
-        createNodes(request, nodes).then(() => waitForReadyNodes(kwok, request, nodeNames, startTimeoutMs)),
+        createNodes(request, nodes).then(() =>
+          waitForSchedulableNodes(kwok, controllerManager, request, nodeNames, startTimeoutMs),
+        ),
         waitForDefaultServiceAccount(controllerManager, request, startTimeoutMs),
       ]);
     }
@@ -417,27 +421,54 @@ async function createNodes(request: Request, count: number): Promise<void> {
   );
 }
 
-interface NodeList {
-  items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+interface Node {
+  metadata: { name: string };
+  spec?: { taints?: { key: string }[] };
+  status?: { conditions?: { type: string; status: string }[] };
 }
 
-async function waitForReadyNodes(
+/** Whether every node in `names` exists and satisfies `accept`. */
+async function allNodes(
+  request: Request,
+  names: readonly string[],
+  accept: (node: Node) => boolean,
+): Promise<boolean> {
+  const selector = encodeURIComponent(`${kwokNodeLabel.key}=${kwokNodeLabel.value}`);
+  const res = await request('GET', `/api/v1/nodes?labelSelector=${selector}`);
+  if (res.status !== 200) return false;
+  const nodes = (JSON.parse(res.body) as { items: Node[] }).items;
+  return names.every((name) => nodes.some((node) => node.metadata.name === name && accept(node)));
+}
+
+/**
+ * Waits until kwok has marked the nodes Ready, then until the node lifecycle controller has lifted the
+ * `node.kubernetes.io/not-ready` taint that admission puts on new Nodes, so Pods can be scheduled at once.
+ */
+async function waitForSchedulableNodes(
   kwok: ComponentProcess,
+  controllerManager: ComponentProcess,
   request: Request,
   names: readonly string[],
   timeoutMs: number,
 ): Promise<void> {
-  const selector = encodeURIComponent(`${kwokNodeLabel.key}=${kwokNodeLabel.value}`);
   await kwok.waitUntil(
     `done marking nodes ${names.join(', ')} Ready`,
-    async () => {
-      const res = await request('GET', `/api/v1/nodes?labelSelector=${selector}`);
-      if (res.status !== 200) return false;
-      const ready = (JSON.parse(res.body) as NodeList).items.filter((node) =>
-        node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      );
-      return names.every((name) => ready.some((node) => node.metadata.name === name));
-    },
+    () =>
+      allNodes(
+        request,
+        names,
+        (node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+      ),
+    timeoutMs,
+  );
+  await controllerManager.waitUntil(
+    `done lifting the not-ready taint of nodes ${names.join(', ')}`,
+    () =>
+      allNodes(
+        request,
+        names,
+        (node) => !(node.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/not-ready'),
+      ),
     timeoutMs,
   );
 }

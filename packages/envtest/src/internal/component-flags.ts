@@ -22,11 +22,14 @@ export const kubernetesServiceIP = '10.96.0.1';
 /** kwok gives Pods IPs from here (apart from the Service range, as in a real cluster). */
 export const podCIDR = '10.244.0.0/16';
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
+/** The CN of kube-apiserver's client certificate towards aggregated API servers. */
+export const frontProxyUser = 'front-proxy-client';
 
 /**
  * The controllers of kube-controller-manager that a simulated cluster needs: workloads, endpoints, service
- * accounts, namespaces, garbage collection and RBAC aggregation. Node lifecycle, IPAM, volumes and cloud
- * controllers are left out: kwok nodes have none of that, and each idle controller costs CPU on a small machine.
+ * accounts, namespaces, garbage collection, RBAC aggregation, and node lifecycle (which lifts the not-ready taint
+ * that admission puts on every new Node). IPAM, volumes, taint eviction and cloud controllers are left out: kwok
+ * nodes have none of that, and each idle controller costs CPU on a small machine.
  */
 export const controllers = [
   'garbage-collector-controller',
@@ -46,6 +49,7 @@ export const controllers = [
   'replicationcontroller-controller',
   'resourcequota-controller',
   'pod-garbage-collector-controller',
+  'node-lifecycle-controller',
   'endpoints-controller',
   'endpointslice-controller',
   'endpointslice-mirroring-controller',
@@ -88,12 +92,23 @@ export function apiServerFlags(layout: ControlPlaneLayout): Flags {
     'tls-cert-file': pki(layout, 'kube-apiserver.crt'),
     'tls-private-key-file': pki(layout, 'kube-apiserver.key'),
     'client-ca-file': pki(layout, 'ca.crt'),
+    // The front proxy (aggregation layer) identity: kube-controller-manager and kube-scheduler read this CA from
+    // the extension-apiserver-authentication ConfigMap, and aggregated API servers would trust these headers.
+    'requestheader-client-ca-file': pki(layout, 'ca.crt'),
+    'requestheader-allowed-names': frontProxyUser,
+    'requestheader-username-headers': 'X-Remote-User',
+    'requestheader-group-headers': 'X-Remote-Group',
+    'requestheader-extra-headers-prefix': 'X-Remote-Extra-',
+    'proxy-client-cert-file': pki(layout, 'front-proxy-client.crt'),
+    'proxy-client-key-file': pki(layout, 'front-proxy-client.key'),
     'service-account-issuer': serviceAccountIssuer,
     'service-account-key-file': pki(layout, 'service-account.pub'),
     'service-account-signing-key-file': pki(layout, 'service-account.key'),
     'service-cluster-ip-range': serviceClusterIPRange,
     'authorization-mode': 'Node,RBAC',
     'allow-privileged': 'true',
+    // The `kubernetes` Service keeps no endpoints: its only address would be 127.0.0.1, which Endpoints reject.
+    'endpoint-reconciler-type': 'none',
     // Without kube-controller-manager no `default` ServiceAccount exists, and this plugin would reject every Pod.
     ...(layout.withNodes ? {} : { 'disable-admission-plugins': 'ServiceAccount' }),
     profiling: 'false',
