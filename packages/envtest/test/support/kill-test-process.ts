@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
+import { isRunning } from './process-state.js';
+
+const fixture = fileURLToPath(new URL('./start-then-wait.js', import.meta.url));
+
+/**
+ * Starts a control plane with `nodes` in a child test process, SIGKILLs that process, and asserts that its
+ * `components` component processes end and its directory is removed within 15 s.
+ */
+export async function assertCleanupAfterKill(nodes: number, components: number): Promise<void> {
+  const child = spawn(process.execPath, [fixture, String(nodes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const { dir, pids } = JSON.parse(line) as { dir: string; pids: number[] };
+  assert.equal(pids.length, components);
+  assert.ok(pids.every(isRunning) && existsSync(dir), 'running before the kill');
+
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+
+  await eventually(() => {
+    assert.deepEqual(pids.filter(isRunning), [], 'component processes still running');
+    assert.equal(existsSync(dir), false, `${dir} still exists`);
+  }, 15_000);
+}
