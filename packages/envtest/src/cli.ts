@@ -34,10 +34,13 @@ async function main(): Promise<void> {
     assetsDir: values.assets,
     startTimeoutMs: values['start-timeout-ms'] === undefined ? undefined : Number(values['start-timeout-ms']),
   });
+  // Signal handlers do not keep node running; this does, until stop.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepAlive);
     console.error(`\nenvtest: ${signal}: stopping...`);
     env.stop().then(
       () => {

@@ -48,8 +48,9 @@ interface ControlPlaneState {
  * Pods with IPs and Services get EndpointSlices.
  *
  * Everything lives in a fresh temporary directory (data, certificates, kubeconfigs, one log per component) that
- * {@link ControlPlane.stop} removes. A detached reaper process does the same if the test process dies without
- * calling `stop()`, even by SIGKILL. Share one control plane per test file: starting one takes seconds.
+ * {@link ControlPlane.stop} removes. The components do not keep the test process alive: if it ends without calling
+ * `stop()`, its exit handler kills them and removes the directory, and if it is killed (even by SIGKILL), a detached
+ * reaper process does. Share one control plane per test file: starting one takes seconds.
  *
  * ```ts
  * const env = await ControlPlane.start({ crdPaths: ['config/crd/bases'] });

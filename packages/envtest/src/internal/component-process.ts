@@ -53,6 +53,9 @@ export class ComponentProcess {
         env: { ...process.env, ...this.spec.env },
         stdio: ['ignore', log, log],
       });
+      // Unreferenced: a test process that forgets stop() still ends (and its exit handler kills the components)
+      // instead of hanging the test run. stop() references it again while it waits for the exit.
+      child.unref();
       this.child = child;
       this.exitStatus = undefined;
       this.exited = new Promise((resolve) => {
@@ -117,6 +120,7 @@ export class ComponentProcess {
   async stop(graceMs = 5_000): Promise<void> {
     const child = this.child;
     if (child === undefined || this.exitStatus !== undefined) return;
+    child.ref();
     child.kill('SIGTERM');
     // An unreferenced timer: once the process is gone, the grace period must not hold the test process open.
     const gone = await Promise.race([this.exited.then(() => true), sleep(graceMs, false, { ref: false })]);
