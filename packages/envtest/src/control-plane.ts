@@ -19,7 +19,7 @@ import {
 } from './internal/component-flags.js';
 import { ComponentProcess } from './internal/component-process.js';
 import { installCRDs } from './internal/crd-installer.js';
-import { freePort } from './internal/free-port.js';
+import { freePorts } from './internal/free-port.js';
 import { type HttpsCaller, httpsRequest, type HttpsResponse } from './internal/https-request.js';
 import { buildKubeConfig, writeKubeConfig } from './internal/kubeconfig.js';
 import { kwokNode, kwokNodeLabel, kwokNodeName } from './internal/kwok-node.js';
@@ -262,19 +262,16 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    const [etcdPort, etcdPeerPort, apiServerPort, controllerManagerPort, schedulerPort, kwokPort] =
-      await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
-    const layout: ControlPlaneLayout = {
-      dir,
-      etcdPort: etcdPort ?? 0,
-      etcdPeerPort: etcdPeerPort ?? 0,
-      apiServerPort: apiServerPort ?? 0,
-      controllerManagerPort: controllerManagerPort ?? 0,
-      schedulerPort: schedulerPort ?? 0,
-      kwokPort: kwokPort ?? 0,
-      withNodes: nodes > 0,
-    };
-    const start = (name: ComponentBinary, args: string[], env?: Record<string, string>): ComponentProcess => {
+    const ports = await freePorts([
+      'etcdPort',
+      'etcdPeerPort',
+      'apiServerPort',
+      'controllerManagerPort',
+      'schedulerPort',
+      'kwokPort',
+    ]);
+    const layout: ControlPlaneLayout = { dir, ...ports, withNodes: nodes > 0 };
+    const start: StartComponent = (name, args, env) => {
       const component = new ComponentProcess({ name, binary: binaries[name], args, dir, env });
       components.set(name, component);
       component.start();
@@ -317,37 +314,11 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
     const request = (method: string, path: string, body?: unknown): Promise<HttpsResponse> =>
       httpsRequest(admin, method, path, body);
     const crdPaths = options.crdPaths ?? [];
-    const crdsInstalled =
-      crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs) : Promise.resolve([]);
-    if (nodes > 0) {
-      // Their own identities: RBAC's bootstrap roles grant exactly what each needs, as in a real cluster. kwok
-      // drives many nodes at once, which no single node identity may, so it runs as an admin.
-      const identities = [
-        ['kube-controller-manager', 'system:kube-controller-manager', []],
-        ['kube-scheduler', 'system:kube-scheduler', []],
-        ['kwok', 'kwok-controller', ['system:masters']],
-      ] as const;
-      for (const [name, user, groups] of identities) {
-        const cert = ca.issue({ commonName: user, organizations: groups, usage: 'client' });
-        writeKubeConfig(
-          join(dir, `${name}.kubeconfig`),
-          buildKubeConfig(endpoint, user, { kind: 'certificate', ...cert }),
-        );
-      }
-      writeFileSync(join(dir, 'kwok', 'kwok.yaml'), '');
-      const controllerManager = start('kube-controller-manager', toArgs(controllerManagerFlags(layout)));
-      const scheduler = start('kube-scheduler', toArgs(schedulerFlags(layout)));
-      const kwok = start('kwok', toArgs(kwokFlags(layout)), { HOME: join(dir, 'kwok') });
-      await Promise.all([
-        waitForHealthz(controllerManager, layout.controllerManagerPort, startTimeoutMs),
-        waitForHealthz(scheduler, layout.schedulerPort, startTimeoutMs),
-        createNodes(request, nodes).then(() =>
-          waitForSchedulableNodes(kwok, controllerManager, request, nodeNames, startTimeoutMs),
-        ),
-        waitForDefaultServiceAccount(controllerManager, request, startTimeoutMs),
-      ]);
-    }
-    await crdsInstalled;
+    // CRDs install while the other components start: neither needs the other.
+    await Promise.all([
+      crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs) : undefined,
+      nodes > 0 ? startNodeComponents(layout, ca, start, request, nodeNames, startTimeoutMs) : undefined,
+    ]);
     return {
       dir,
       layout,
@@ -364,6 +335,51 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
     await cleanUp();
     throw error;
   }
+}
+
+type StartComponent = (
+  name: ComponentBinary,
+  args: string[],
+  env?: Record<string, string>,
+) => ComponentProcess;
+
+/**
+ * Starts kube-controller-manager, kube-scheduler and kwok together, creates the nodes, and resolves once both
+ * controllers are healthy, the nodes are Ready and schedulable, and the `default` ServiceAccount exists.
+ */
+async function startNodeComponents(
+  layout: ControlPlaneLayout,
+  ca: CertificateAuthority,
+  start: StartComponent,
+  request: Request,
+  nodeNames: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const endpoint = { port: layout.apiServerPort, caPem: ca.certPem };
+  // Their own identities: RBAC's bootstrap roles grant exactly what each needs, as in a real cluster. kwok drives
+  // many nodes at once, which no single node identity may, so it runs as an admin.
+  const identities = [
+    ['kube-controller-manager', 'system:kube-controller-manager', []],
+    ['kube-scheduler', 'system:kube-scheduler', []],
+    ['kwok', 'kwok-controller', ['system:masters']],
+  ] as const;
+  for (const [name, user, groups] of identities) {
+    const cert = ca.issue({ commonName: user, organizations: groups, usage: 'client' });
+    const kubeConfig = buildKubeConfig(endpoint, user, { kind: 'certificate', ...cert });
+    writeKubeConfig(join(layout.dir, `${name}.kubeconfig`), kubeConfig);
+  }
+  writeFileSync(join(layout.dir, 'kwok', 'kwok.yaml'), '');
+  const controllerManager = start('kube-controller-manager', toArgs(controllerManagerFlags(layout)));
+  const scheduler = start('kube-scheduler', toArgs(schedulerFlags(layout)));
+  const kwok = start('kwok', toArgs(kwokFlags(layout)), { HOME: join(layout.dir, 'kwok') });
+  await Promise.all([
+    waitForHealthz(controllerManager, layout.controllerManagerPort, timeoutMs),
+    waitForHealthz(scheduler, layout.schedulerPort, timeoutMs),
+    createNodes(request, nodeNames.length).then(() =>
+      waitForSchedulableNodes(kwok, controllerManager, request, nodeNames, timeoutMs),
+    ),
+    waitForDefaultServiceAccount(controllerManager, request, timeoutMs),
+  ]);
 }
 
 /** The service-account token signing key pair (ECDSA P-256: ES256 tokens). */
