@@ -59,7 +59,6 @@ describe('config/default on a real API server', () => {
       `Namespace//${namespace}`,
       `Role/${namespace}/memcached-operator-leader-election-role`,
       `RoleBinding/${namespace}/memcached-operator-leader-election-rolebinding`,
-      `Service/${namespace}/memcached-operator-controller-manager-metrics-service`,
       `ServiceAccount/${namespace}/${serviceAccount}`,
     ]);
     const binding = objects.find((o) => o.metadata.name === 'memcached-operator-manager-rolebinding');
@@ -71,7 +70,7 @@ describe('config/default on a real API server', () => {
     assert.deepEqual(binding['subjects'], [{ kind: 'ServiceAccount', name: serviceAccount, namespace }]);
   });
 
-  it('renders a locked-down manager: non-root, read-only root, no capabilities, probes on :8081, secure metrics', async () => {
+  it('renders a locked-down manager: non-root, read-only root, no capabilities, probes on :8081, metrics never open', async () => {
     const deployment = (await render('config/default')).find((o) => o.kind === 'Deployment');
     const pod = (deployment?.['spec'] as { template: { spec: PodSpec } }).template.spec;
     assert.deepEqual(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -79,8 +78,9 @@ describe('config/default on a real API server', () => {
     const [container] = pod.containers;
     assert.ok(container);
     assert.equal(container.image, 'controller:latest');
+    // The manager's /metrics has no authentication yet: loopback only (port-forward), never an open port.
     assert.deepEqual(container.args, [
-      '--metrics-bind-address=:8443',
+      '--metrics-bind-address=127.0.0.1:8080',
       '--leader-elect',
       '--health-probe-bind-address=:8081',
     ]);
@@ -125,7 +125,6 @@ describe('config/default on a real API server', () => {
       `serviceaccount/${serviceAccount}`,
       'role/memcached-operator-leader-election-role',
       'rolebinding/memcached-operator-leader-election-rolebinding',
-      'service/memcached-operator-controller-manager-metrics-service',
       'deployment/memcached-operator-controller-manager',
     ]);
     // The ServiceAccount exists now: a kubeconfig with its token is the manager's identity in the cluster.
