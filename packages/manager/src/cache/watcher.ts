@@ -36,6 +36,12 @@ export interface WatcherTuning {
    * watches of many clients do not all reconnect at once. Default 300 s.
    */
   readonly minWatchTimeoutSeconds?: number;
+  /**
+   * How long a LIST page, or the wait for a watch's response headers, may take before the request is abandoned and
+   * retried. Default 60 s: far above a healthy API server's answer, far below undici's 300 s, so a connection that
+   * died silently is noticed in a minute.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** What to watch. */
@@ -105,9 +111,10 @@ export class Watcher<T extends KubernetesObject> {
             input = await this.listPage(state.phase === 'InitPage' ? state.continueToken : undefined, signal);
             break;
           case 'InitListed': {
-            this.#phase = 'Watching';
             const opened = await this.openWatch(state.resourceVersion, signal);
             if (opened instanceof WatchStream) {
+              // Watching means the server accepted the watch, not that we asked for one.
+              this.#phase = 'Watching';
               stream = opened;
               input = { type: 'WatchStarted' };
             } else {
@@ -226,7 +233,8 @@ export class Watcher<T extends KubernetesObject> {
     accept: string | undefined,
   ): RestRequest {
     const namespace = this.kind.namespaced ? this.#options.namespace : undefined;
-    return { verb, method: 'GET', kind: this.kind, namespace, query, accept, signal };
+    const timeoutMs = this.#options.requestTimeoutMs ?? 60_000;
+    return { verb, method: 'GET', kind: this.kind, namespace, query, accept, signal, timeoutMs };
   }
 
   /** List items carry no apiVersion/kind, and metadata-only objects carry PartialObjectMetadata's: set the kind's. */

@@ -23,7 +23,10 @@ function fingerprint(value: unknown): string {
 }
 
 /**
- * Applies a KubeConfig to requests. Authentication is client-node's (tokens, client certificates, exec and OIDC
+ * Applies a KubeConfig to requests. Connections speak HTTP/1.1, as kube-rs does: each watch has its own connection,
+ * so one that dies silently stalls only that watch, and abandoning a request retires its socket. (Over HTTP/2 every
+ * request shares one connection, which undici replaces only after two unanswered 60 s pings.)
+ * Authentication is client-node's (tokens, client certificates, exec and OIDC
  * plugins, impersonation), applied per request so refreshed tokens are picked up; the undici connection pool is
  * ours and reused until the TLS material changes, because client-node builds a new pool (new TLS handshakes) per call.
  */
@@ -87,13 +90,18 @@ export class HttpTransport {
     let next: Dispatcher | undefined;
     switch (plan.type) {
       case 'none':
-        next = undefined;
+        next = new Agent({ allowH2: false });
         break;
       case 'agent':
-        next = new Agent({ connect: plan.connect });
+        next = new Agent({ connect: plan.connect, allowH2: false });
         break;
       case 'proxy':
-        next = new ProxyAgent({ uri: plan.uri, requestTls: plan.requestTls, connect: plan.connect });
+        next = new ProxyAgent({
+          uri: plan.uri,
+          requestTls: plan.requestTls,
+          connect: plan.connect,
+          allowH2: false,
+        });
         break;
       case 'socks': {
         // client-node's SOCKS connector is not exported: let it build the dispatcher once, then reuse it.

@@ -30,6 +30,11 @@ export interface RestRequest extends ResourceLocation {
   readonly signal?: AbortSignal;
   /** How errors name this request when the path alone would not (a create names the object, not the collection). */
   readonly action?: string;
+  /**
+   * Give up when no complete response (for {@link RestClient.stream}: no response headers) arrives in this time.
+   * Default none: undici's own 300 s header and body timeouts apply.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** An open streaming response (a watch): read `body`, call `close()` to end it early. */
@@ -65,7 +70,13 @@ export class RestClient {
   /** Sends the request and returns the decoded JSON body (`undefined` for an empty body). */
   async request<R>(req: RestRequest): Promise<R> {
     const response = await this.send(req);
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      if (req.signal?.aborted) throw err;
+      throw new Error(`${actionOf(req)}: reading the response failed: ${describeCause(err)}`, { cause: err });
+    }
     if (!response.ok) throw apiErrorFromResponse(actionOf(req), response.status, text);
     if (text === '') return undefined as R;
     try {
@@ -79,7 +90,19 @@ export class RestClient {
   async stream(req: RestRequest): Promise<OpenStream> {
     const abort = new AbortController();
     const signal = req.signal ? AbortSignal.any([req.signal, abort.signal]) : abort.signal;
-    const response = await this.send({ ...req, signal });
+    // The timeout covers the wait for headers only: the body of a watch is meant to last.
+    const timer =
+      req.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            abort.abort(new TimeoutError(`${actionOf(req)}: no response within ${req.timeoutMs} ms`));
+          }, req.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.send({ ...req, signal, timeoutMs: undefined });
+    } finally {
+      clearTimeout(timer);
+    }
     if (!response.ok || !response.body) {
       const text = await response.text();
       throw apiErrorFromResponse(actionOf(req), response.status, text);
@@ -99,6 +122,11 @@ export class RestClient {
 
   private async send(req: RestRequest): Promise<Response> {
     const action = actionOf(req);
+    let signal = req.signal;
+    if (req.timeoutMs !== undefined) {
+      const timeout = AbortSignal.timeout(req.timeoutMs);
+      signal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    }
     const transport = await this.#transport.prepare();
     const url = transport.server + withQuery(resourcePath(req.kind, req), req.query);
     const headers: Record<string, string> = {
@@ -117,12 +145,15 @@ export class RestClient {
         headers,
         body,
         dispatcher: transport.dispatcher,
-        signal: req.signal,
+        signal,
       });
     } catch (err) {
       // client-go's label for a request that got no HTTP status.
       restClientRequests.inc({ code: '<error>', method: req.method, host: transport.host });
       if (req.signal?.aborted) throw err;
+      if (signal?.aborted) {
+        throw new TimeoutError(`${action}: no response within ${req.timeoutMs ?? 0} ms`, { cause: err });
+      }
       throw new Error(`${action}: request to ${transport.host} failed: ${describeCause(err)}`, {
         cause: err,
       });
@@ -130,6 +161,11 @@ export class RestClient {
     restClientRequests.inc({ code: String(response.status), method: req.method, host: transport.host });
     return response;
   }
+}
+
+/** A request that got no response in its `timeoutMs`. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
 }
 
 /** `update apps/v1 Deployment default/web`: the start of every error message about this request. */
