@@ -147,6 +147,7 @@ export class Manager {
    * creates its informers, so that the cache syncs them before any controller starts.
    */
   register(...classes: ReconcilerClass[]): this {
+    if (this.started) throw new Error('register controllers before starting the manager');
     for (const cls of classes) {
       const metadata = getControllerMetadata(cls);
       if (!metadata) throw new Error(`${cls.name} is not a controller: decorate it with @Controller({...})`);

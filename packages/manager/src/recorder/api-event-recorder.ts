@@ -29,6 +29,8 @@ interface Recent {
   readonly name: string;
   count: number;
   lastAt: number;
+  /** Settles once the first Event of the series was created (or failed). */
+  readonly created: Promise<void>;
 }
 
 function referenceTo(obj: KubernetesObject): V1ObjectReference {
@@ -119,6 +121,9 @@ export class ApiEventRecorder extends EventRecorder {
     if (seen && now - seen.lastAt < seriesWindowMs) {
       seen.count++;
       seen.lastAt = now;
+      const count = seen.count;
+      // The first Event must exist before its series is updated.
+      await seen.created;
       await this.rest.request({
         verb: 'patch',
         method: 'PATCH',
@@ -126,7 +131,7 @@ export class ApiEventRecorder extends EventRecorder {
         namespace: seen.namespace,
         name: seen.name,
         contentType: 'application/merge-patch+json',
-        body: { series: { count: seen.count, lastObservedTime: microTime(now) } },
+        body: { series: { count, lastObservedTime: microTime(now) } },
       });
       return;
     }
@@ -146,11 +151,19 @@ export class ApiEventRecorder extends EventRecorder {
       reportingInstance: this.reportingInstance,
       ...(related ? { related: referenceTo(related) } : {}),
     };
-    await this.rest.request({ verb: 'create', method: 'POST', kind: Event, namespace, body });
+    const created = this.rest.request({ verb: 'create', method: 'POST', kind: Event, namespace, body }).then(
+      () => undefined,
+      (err: unknown) => {
+        this.recent.delete(key);
+        throw err;
+      },
+    );
+    // Tracked before the create resolves, so that a repeat recorded meanwhile joins this Event's series.
     if (this.recent.size >= maxTracked) {
       const oldest = this.recent.keys().next();
       if (!oldest.done) this.recent.delete(oldest.value);
     }
-    this.recent.set(key, { namespace, name, count: 1, lastAt: now });
+    this.recent.set(key, { namespace, name, count: 1, lastAt: now, created: created.catch(() => undefined) });
+    await created;
   }
 }

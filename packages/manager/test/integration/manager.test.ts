@@ -9,8 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinationV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { Client } from '../../src/client/client.js';
+import { EventRecorder } from '../../src/recorder/index.js';
 import { Controller } from '../../src/controller/index.js';
-import { ConfigMap } from '../../src/kinds/builtin-kinds.js';
+import { ConfigMap, Event } from '../../src/kinds/builtin-kinds.js';
 import { defineKind } from '../../src/kinds/resource-kind.js';
 import { LeaderElectionLostError, Manager, type ManagerOptions } from '../../src/manager/index.js';
 import type { ReconcileContext, Reconciler, Request } from '../../src/reconcile/index.js';
@@ -85,6 +86,21 @@ class Journaled implements Reconciler {
     const end = performance.now();
     j.runs.push({ by: j.by, name: req.name, start, end, aborted: ctx.signal.aborted });
     j.timeline.push({ by: j.by, start, end });
+  }
+}
+
+@Controller({ name: 'announcer', for: ConfigMap })
+class Announcer implements Reconciler {
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly client: Client,
+  ) {}
+
+  async reconcile(req: Request): Promise<void> {
+    const cm = await this.client.get(ConfigMap, req);
+    if (!cm) return;
+    this.recorder.event(cm, 'Normal', 'Seen', `saw ${req.name}`);
+    this.recorder.event(cm, 'Normal', 'Seen', `saw ${req.name}`);
   }
 }
 
@@ -235,6 +251,41 @@ void describe('the manager against a real API server', () => {
       String(await journal.writeAfterAbort).includes('shutting down'),
       'writes after the drain are fenced',
     );
+  });
+
+  void it('records events.k8s.io/v1 Events, counting repeats in a series rather than new objects', async () => {
+    const ns = await namespace();
+    const manager = Manager.create({
+      kubeConfig: env.kubeConfig,
+      name: 'spoke-test',
+      metricsBindAddress: '0',
+      healthProbeBindAddress: '0',
+      logger: testLogger(),
+      cache: { defaultNamespace: ns },
+    });
+    manager.register(Announcer);
+    const stop = new AbortController();
+    const running = manager.start(stop.signal);
+    try {
+      await manager.elected();
+      const cm = await manager.client.create(ConfigMap, configMap(ns, 'noted'));
+      const events = await eventually(async () => {
+        const list = await manager.client.list(Event, { namespace: ns, uncached: true });
+        assert.equal(list[0]?.series?.count, 2);
+        return list;
+      });
+      assert.equal(events.length, 1, 'the repeat updated the first Event');
+      const [event] = events;
+      assert.ok(event);
+      assert.equal(event.reason, 'Seen');
+      assert.equal(event.note, 'saw noted');
+      assert.equal(event.reportingController, 'spoke-test/announcer');
+      assert.equal(event.regarding?.uid, cm.metadata?.uid);
+      assert.equal(event.regarding?.kind, 'ConfigMap');
+    } finally {
+      stop.abort();
+      await running;
+    }
   });
 
   for (const releaseOnCancel of [false, true]) {
