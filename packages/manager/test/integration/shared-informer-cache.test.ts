@@ -209,10 +209,10 @@ void describe('SharedInformerCache against a real API server', () => {
     const client = new KubeClient({ kubeConfig: env.kubeConfig, cache });
     const secret = await client.get(Secret, { namespace: ns, name: 'token' });
     assert.equal(secret?.metadata?.name, 'token');
+    assert.equal(cache.health()[0]?.synced, true);
+    await waitFor('the watch to open', () => cache.health()[0]?.phase === 'Watching');
     const [health] = cache.health();
     assert.equal(health?.kind, 'core/v1/Secret');
-    assert.equal(health.synced, true);
-    assert.ok(health.phase === 'Watching', `phase ${health.phase}`);
     assert.ok(health.lastEventAgeMs !== undefined && health.lastEventAgeMs < 10_000);
   });
 
