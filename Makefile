@@ -49,6 +49,14 @@ test: build control-plane ## Run all tests: unit, integration (etcd + kube-apise
 test-unit: build ## Run the fast unit tests only.
 	node hack/run-tests.mjs unit
 
+.PHONY: run
+run: build control-plane ## Run the memcached manager: on the current kubeconfig's cluster, or on a local simulated one.
+	node examples/memcached-operator/dist/src/run-local.js $(RUN_ARGS)
+
+.PHONY: bench
+bench: build ## Run the benchmarks (performance targets live here, not in timed tests).
+	node hack/run-benchmarks.mjs
+
 .PHONY: cluster
 cluster: build control-plane ## Start a simulated cluster (2 kwok nodes) in the foreground; Ctrl-C tears it down.
 	node packages/envtest/dist/src/cli.js --nodes 2
