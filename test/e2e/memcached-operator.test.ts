@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { ControlPlane } from '@spoke/envtest';
+import {
+  ConfigMap,
+  Deployment,
+  KubeClient,
+  Namespace,
+  Pod,
+  ReplicaSet,
+  Service,
+  StatefulSet,
+} from '@spoke/manager';
+import {
+  backendsOf,
+  configMapOfDeployment,
+  labelSelectorString,
+  MemcachedKind,
+  newestConfigMap,
+  selectorLabels,
+  type Memcached,
+} from '@spoke/memcached-operator';
+import { eventually } from './support/eventually.js';
+import { OperatorProcess, type WriteCounts } from './support/operator-process.js';
+
+const crdDir = fileURLToPath(new URL('../../../config/crd/bases', import.meta.url));
+const namespace = 'e2e-memcached';
+const name = 'web';
+const key = { namespace, name };
+
+let env: ControlPlane;
+let client: KubeClient;
+let operator: OperatorProcess;
+
+async function memcached(): Promise<Memcached> {
+  const mc = await client.get(MemcachedKind, key);
+  assert.ok(mc, 'the Memcached exists');
+  return mc;
+}
+
+async function configMaps(): Promise<V1ConfigMap[]> {
+  return client.list(ConfigMap, {
+    namespace,
+    labelSelector: labelSelectorString(selectorLabels(name, 'proxy-config')),
+  });
+}
+
+/** The Memcached's status says everything matches its spec: Available, not Progressing, for this generation. */
+function converged(mc: Memcached): boolean {
+  const c = (type: string) => mc.status?.conditions?.find((x) => x.type === type)?.status;
+  return (
+    mc.status?.observedGeneration === mc.metadata?.generation &&
+    c('Available') === 'True' &&
+    c('Progressing') === 'False'
+  );
+}
+
+/**
+ * Waits for the whole chain: servers ready, newest ConfigMap listing `servers` (and not `replacing`), proxy rolled
+ * to it, status converged.
+ */
+async function waitForConverged(
+  servers: number,
+  what: string,
+  replacing?: V1ConfigMap,
+): Promise<{ mc: Memcached; configMap: V1ConfigMap }> {
+  return eventually(
+    what,
+    async () => {
+      const mc = await memcached();
+      const configMap = newestConfigMap(await configMaps());
+      const deployment = await client.get(Deployment, { namespace, name: `${name}-proxy` });
+      if (!configMap || backendsOf(configMap).length !== servers) return false;
+      if (replacing && configMap.metadata?.name === replacing.metadata?.name) return false;
+      if (configMapOfDeployment(deployment) !== configMap.metadata?.name) return false;
+      return converged(mc) && mc.status?.configMap === configMap.metadata?.name && { mc, configMap };
+    },
+    90_000,
+  );
+}
+
+function delta(before: WriteCounts, after: WriteCounts): WriteCounts {
+  const byMethod: Record<string, number> = {};
+  for (const [m, n] of Object.entries(after.byMethod))
+    if (n - (before.byMethod[m] ?? 0) > 0) byMethod[m] = n - (before.byMethod[m] ?? 0);
+  return { total: after.total - before.total, byMethod };
+}
+
+describe('memcached operator on the simulated cluster', () => {
+  before(async () => {
+    env = await ControlPlane.start({ nodes: 2, crdPaths: [crdDir] });
+    client = new KubeClient({ kubeConfig: env.kubeConfig });
+    await client.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    operator = await OperatorProcess.start(env.kubeconfigPath, `${env.dir}/operator.log`);
+  });
+
+  after(async () => {
+    await operator?.stop();
+    await env?.stop();
+  });
+
+  it('turns a 3-server Sharded Memcached into a StatefulSet, 3 Running pods, a 3-server config and a proxy on it, Available', async (t) => {
+    const started = Date.now();
+    await client.create(MemcachedKind, {
+      apiVersion: MemcachedKind.apiVersion,
+      kind: MemcachedKind.kind,
+      metadata: { name, namespace },
+      spec: { replicas: 3, topology: 'Sharded', proxy: { engine: 'Twemproxy', replicas: 2 } },
+    });
+    const available = await eventually('Available=True', async () => {
+      const mc = await memcached();
+      return mc.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+    });
+    const availableMs = Date.now() - started;
+    const { mc, configMap } = await waitForConverged(3, 'the 3-server Memcached to converge');
+    t.diagnostic(`create → Available: ${availableMs} ms; create → converged: ${Date.now() - started} ms`);
+    assert.ok(available);
+
+    const sts = await client.get(StatefulSet, key);
+    assert.equal(sts?.spec?.replicas, 3);
+    const pods = await client.list(Pod, {
+      namespace,
+      labelSelector: labelSelectorString(selectorLabels(name, 'server')),
+    });
+    assert.deepEqual(pods.map((p) => `${p.metadata?.name}:${p.status?.phase}`).sort(), [
+      'web-0:Running',
+      'web-1:Running',
+      'web-2:Running',
+    ]);
+    assert.deepEqual(
+      backendsOf(configMap).map((b) => b.name),
+      ['web-0', 'web-1', 'web-2'],
+    );
+    assert.match(configMap.data?.['nutcracker.yml'] ?? '', /distribution: ketama/);
+    assert.equal(configMap.immutable, true);
+    assert.equal(mc.status?.readyReplicas, 3);
+    assert.deepEqual(mc.status?.proxy, { replicas: 2, updatedReplicas: 2, readyReplicas: 2 });
+    assert.equal((await client.get(Service, key))?.spec?.clusterIP, 'None');
+    assert.ok(await client.get(Service, { namespace, name: `${name}-proxy` }));
+  });
+
+  it('scales to 5 through the scale subresource: one new ConfigMap, one proxy rollout, the old ConfigMap deleted after it', async (t) => {
+    const old = newestConfigMap(await configMaps());
+    const deploymentBefore = await client.get(Deployment, { namespace, name: `${name}-proxy` });
+    const writesBefore = await operator.writes();
+    const started = Date.now();
+    await client.patch(MemcachedKind, key, { type: 'merge', body: { spec: { replicas: 5 } } });
+
+    const { configMap } = await waitForConverged(5, 'the 5-server config to be rolled out', old);
+    assert.notEqual(configMap.metadata?.name, old?.metadata?.name);
+    assert.deepEqual(
+      backendsOf(configMap).map((b) => b.name),
+      ['web-0', 'web-1', 'web-2', 'web-3', 'web-4'],
+    );
+    await eventually(
+      'the old ConfigMap to be deleted',
+      async () => !(await configMaps()).some((cm) => cm.metadata?.name === old?.metadata?.name),
+    );
+    const elapsed = Date.now() - started;
+    const writes = delta(writesBefore, await operator.writes());
+    const deploymentAfter = await client.get(Deployment, { namespace, name: `${name}-proxy` });
+    t.diagnostic(
+      `scale 3 → 5: converged and old config deleted in ${elapsed} ms; operator writes: ${JSON.stringify(writes)}`,
+    );
+
+    // One config and one rollout per scale event: the servers' start is waited for, not published pod by pod.
+    assert.equal((await configMaps()).length, 1);
+    assert.equal(
+      (deploymentAfter?.metadata?.generation ?? 0) - (deploymentBefore?.metadata?.generation ?? 0),
+      1,
+    );
+  });
+
+  it('replaces a deleted server pod: a new config with its new address under the same name, and a rollout', async () => {
+    const before = newestConfigMap(await configMaps());
+    const address = (cm: V1ConfigMap | undefined, pod: string) =>
+      backendsOf(cm).find((b) => b.name === pod)?.address;
+    const oldAddress = address(before, 'web-1');
+    await client.delete(Pod, { namespace, name: 'web-1' });
+
+    const { configMap } = await waitForConverged(5, 'a config with the recreated web-1', before);
+    assert.notEqual(configMap.metadata?.name, before?.metadata?.name);
+    assert.deepEqual(
+      backendsOf(configMap).map((b) => b.name),
+      backendsOf(before).map((b) => b.name),
+    );
+    assert.notEqual(address(configMap, 'web-1'), oldAddress);
+    assert.match(
+      configMap.data?.['nutcracker.yml'] ?? '',
+      new RegExp(`${address(configMap, 'web-1') ?? '-'}:1 web-1\n`),
+    );
+  });
+
+  it('follows a switch to Replicated behind mcrouter with a new config and a rollout', async () => {
+    const sharded = newestConfigMap(await configMaps());
+    await client.patch(MemcachedKind, key, {
+      type: 'merge',
+      body: { spec: { topology: 'Replicated', proxy: { engine: 'Mcrouter' } } },
+    });
+    const { configMap } = await waitForConverged(
+      5,
+      'the Replicated mcrouter config to be rolled out',
+      sharded,
+    );
+    const config = JSON.parse(configMap.data?.['mcrouter.json'] ?? '{}') as {
+      route?: { default_policy?: string };
+    };
+    assert.equal(config.route?.default_policy, 'AllSyncRoute|Pool|memcached');
+    const deployment = await client.get(Deployment, { namespace, name: `${name}-proxy` });
+    assert.equal(deployment?.spec?.template.spec?.containers[0]?.command?.[0], 'mcrouter');
+  });
+
+  it('writes nothing once converged: not on a metadata-only change, not after a manager restart', async (t) => {
+    await waitForConverged(5, 'convergence');
+    const before = await operator.writes();
+    await client.patch(MemcachedKind, key, {
+      type: 'merge',
+      body: { metadata: { annotations: { 'e2e.spoke.dev/touched': String(Date.now()) } } },
+    });
+    // Long enough for every controller to see the event and reconcile.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(delta(before, await operator.writes()).total, 0, 'writes after a no-op change');
+
+    await operator.stop();
+    operator = await OperatorProcess.start(env.kubeconfigPath, `${env.dir}/operator.log`);
+    // Every object is replayed to every controller on start; give them time to reconcile it all.
+    await new Promise((r) => setTimeout(r, 5000));
+    const afterRestart = await operator.writes();
+    t.diagnostic(`writes after a restart: ${JSON.stringify(afterRestart)}`);
+    assert.equal(afterRestart.total, 0, `writes after a restart:\n${operator.logTail()}`);
+  });
+
+  it('garbage-collects everything it created when the Memcached is deleted', async () => {
+    await client.delete(MemcachedKind, key);
+    const owned = async () =>
+      [
+        ...(await client.list(StatefulSet, { namespace })),
+        ...(await client.list(Deployment, { namespace })),
+        ...(await client.list(ReplicaSet, { namespace })),
+        ...(await client.list(Service, { namespace })),
+        ...(await configMaps()),
+      ].map((o) => `${o.kind ?? ''}/${o.metadata?.name ?? ''}`);
+    await eventually(
+      'the owned objects to be gone',
+      async () => (await owned()).length === 0 || undefined,
+      60_000,
+    );
+  });
+});

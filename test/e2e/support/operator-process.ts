@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
+
+/** The operator's compiled binary, next to the package's entry point. */
+const mainScript = fileURLToPath(new URL('main.js', import.meta.resolve('@spoke/memcached-operator')));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Requests the operator sent that change something, by method. */
+export interface WriteCounts {
+  readonly total: number;
+  readonly byMethod: Readonly<Record<string, number>>;
+}
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The memcached operator's manager binary, run as a child process as a user runs it (`--kubeconfig`,
+ * `--metrics-bind-address`...). Its writes are read from its own `/metrics` (`rest_client_requests_total`), so the
+ * test's requests are never counted with them.
+ */
+export class OperatorProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly logPath: string,
+    private readonly metricsUrl: string,
+    private readonly readyzUrl: string,
+  ) {}
+
+  /** Starts the manager and resolves once its /readyz answers 200 (informers synced). */
+  static async start(kubeconfigPath: string, logPath: string): Promise<OperatorProcess> {
+    const [metricsPort, probePort] = [await freePort(), await freePort()];
+    const log = openSync(logPath, 'a');
+    const child = spawn(
+      process.execPath,
+      [
+        '--enable-source-maps',
+        mainScript,
+        `--kubeconfig=${kubeconfigPath}`,
+        `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+        `--health-probe-bind-address=127.0.0.1:${probePort}`,
+        '--log-level=debug',
+      ],
+      { stdio: ['ignore', log, log] },
+    );
+    closeSync(log);
+    const operator = new OperatorProcess(
+      child,
+      logPath,
+      `http://127.0.0.1:${metricsPort}/metrics`,
+      `http://127.0.0.1:${probePort}/readyz`,
+    );
+    await eventually(
+      'the operator to be ready',
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`operator exited with ${child.exitCode}:\n${operator.logTail()}`);
+        return (await fetch(operator.readyzUrl)).ok;
+      },
+      60_000,
+    );
+    return operator;
+  }
+
+  /** The operator's writes so far (POST, PUT, PATCH and DELETE requests, events included). */
+  async writes(): Promise<WriteCounts> {
+    const text = await (await fetch(this.metricsUrl)).text();
+    const byMethod: Record<string, number> = {};
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('rest_client_requests_total{')) continue;
+      const method = /method="([A-Z]+)"/.exec(line)?.[1];
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (!method || !writeMethods.has(method)) continue;
+      byMethod[method] = (byMethod[method] ?? 0) + value;
+      total += value;
+    }
+    return { total, byMethod };
+  }
+
+  /** The last lines of its log, for failure messages. */
+  logTail(lines = 40): string {
+    return readFileSync(this.logPath, 'utf8').split('\n').slice(-lines).join('\n');
+  }
+
+  /** SIGTERM (a graceful stop, as the kubelet does) and wait for the exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
