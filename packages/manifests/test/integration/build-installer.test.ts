@@ -20,7 +20,14 @@ describe('make build-installer', () => {
     committedKustomization = readFileSync(managerKustomization, 'utf8');
     // Runs while the control plane starts: the first run builds kustomize into bin/ from the Go module proxy.
     const [made, started] = await Promise.all([
-      runCommand('make', ['--no-print-directory', 'build-installer', `IMG=${image}`], { cwd: repoRoot }),
+      // -o: never reinstall node_modules under other running tests; `make test` has just installed them.
+      runCommand(
+        'make',
+        ['--no-print-directory', '-o', 'node_modules/.package-lock.json', 'build-installer', `IMG=${image}`],
+        {
+          cwd: repoRoot,
+        },
+      ),
       ControlPlane.start({ nodes: 0 }),
     ]);
     env = started;
