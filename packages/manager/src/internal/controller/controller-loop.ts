@@ -85,11 +85,6 @@ export class ControllerLoop {
     this.initMetrics();
   }
 
-  /** Whether `stop('abort')` was called: the fence of this controller's client. */
-  get aborted(): AbortSignal {
-    return this.hardStop.signal;
-  }
-
   /**
    * Connects the informers to the queue and starts the workers; resolves once the informers have synced and the
    * workers run. Call as leader only.
@@ -117,11 +112,6 @@ export class ControllerLoop {
     await this.queue.shutDownWithDrain();
     await Promise.all(this.workers);
     this.log.info('All workers finished');
-  }
-
-  /** Requests in the queue, ready or delayed (for tests and debugging). */
-  get queueLength(): number {
-    return this.queue.len();
   }
 
   private initMetrics(): void {
