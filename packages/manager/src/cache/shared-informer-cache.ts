@@ -172,7 +172,8 @@ export class SharedInformerCache implements Cache {
     kind: ResourceKind<T>,
     options: CacheListOptions = {},
   ): Promise<T[]> {
-    const namespace = kind.namespaced ? options.namespace : undefined;
+    // A cache restricted to one namespace lists that namespace when asked for all.
+    const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const action = `list ${kind.apiVersion} ${kind.kind}${namespace ? ` in namespace ${namespace}` : ''}`;
     const informer = await this.readerFor(kind, namespace, action);
     let objects = options.index

@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { ApiError } from '../client/api-error.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
-import { ControllerOwnerIndex } from './cache.js';
+import { ControllerOwnerIndex, type InformerOptions } from './cache.js';
 import { indexByControllerOwner } from './controller-owner-index.js';
 import { IndexedStore } from './indexed-store.js';
 import type {
@@ -18,16 +18,10 @@ import { Watcher, type WatcherTuning } from './watcher.js';
 /** Default resync period: 10 hours, as controller-runtime's `SyncPeriod`; a safety net, not a polling loop. */
 export const defaultResyncPeriodMs = 10 * 60 * 60 * 1000;
 
-/** Options of a {@link SharedInformer}. */
-export interface SharedInformerOptions<T extends KubernetesObject> {
+/** Options of a {@link SharedInformer}: what to watch ({@link InformerOptions}) and how to keep it. */
+export interface SharedInformerOptions<T extends KubernetesObject> extends InformerOptions {
   readonly kubeConfig: KubeConfig;
   readonly kind: ResourceKind<T>;
-  /** Watch one namespace; default all (ignored for cluster-scoped kinds). */
-  readonly namespace?: string;
-  readonly labelSelector?: string;
-  readonly fieldSelector?: string;
-  /** Only metadata (PartialObjectMetadata), for kinds with large bodies. Default false. */
-  readonly metadataOnly?: boolean;
   /**
    * How often every handler gets each stored object again as `onUpdate(obj, obj, true)`, replayed from memory (no
    * request), so a controller that missed a change of the outside world converges anyway. Each period varies by

@@ -10,6 +10,7 @@ import {
   type WatcherStep,
 } from '../internal/watch/watcher-state.js';
 import { defaultWatchBackoff, type Backoff } from './backoff.js';
+import type { InformerOptions } from './cache.js';
 import type { WatcherEvent } from './watcher-event.js';
 
 /** Accept header for a metadata-only LIST: the server answers with a PartialObjectMetadataList. */
@@ -44,16 +45,13 @@ export interface WatcherTuning {
   readonly requestTimeoutMs?: number;
 }
 
-/** What to watch. */
-export interface WatcherOptions<T extends KubernetesObject> extends WatcherTuning {
+/**
+ * What to watch: a kind, narrowed by {@link InformerOptions} (namespace, selectors, metadataOnly; metadata-only
+ * objects keep the kind's `apiVersion` and `kind`).
+ */
+export interface WatcherOptions<T extends KubernetesObject> extends WatcherTuning, InformerOptions {
   readonly kubeConfig: KubeConfig;
   readonly kind: ResourceKind<T>;
-  /** Watch one namespace; default all (ignored for cluster-scoped kinds). */
-  readonly namespace?: string;
-  readonly labelSelector?: string;
-  readonly fieldSelector?: string;
-  /** Only metadata (PartialObjectMetadata); objects keep the kind's `apiVersion` and `kind`. Default false. */
-  readonly metadataOnly?: boolean;
   /** Told about each failure the watcher recovers from (with the verb and kind in the message). Default: ignored. */
   readonly onError?: (error: Error) => void;
 }

@@ -3,7 +3,7 @@ import { createMergePatch } from '../internal/json/merge-patch.js';
 import { keyOf } from '../kinds/object-key.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { Client } from './client.js';
-import { assertSameKey } from '../internal/object/assert-same-key.js';
+import { mutateChecked } from '../internal/object/mutate-checked.js';
 import { replaceContents } from '../internal/object/replace-contents.js';
 import type { MutateFunc, OperationResult } from './operation-result.js';
 
@@ -29,9 +29,7 @@ export async function createOrPatch<T extends KubernetesObject>(
   const key = keyOf(obj);
   const existing = await client.get(kind, key);
   if (!existing) {
-    const desired = structuredClone(obj);
-    await mutate(obj);
-    assertSameKey(kind, desired, obj);
+    await mutateChecked(kind, obj, mutate);
     const { status } = splitStatus(obj);
     let created = await client.create(kind, obj);
     // Create ignores the status of kinds with a status subresource: send it where it is accepted.
@@ -43,9 +41,7 @@ export async function createOrPatch<T extends KubernetesObject>(
     return 'created';
   }
   replaceContents(obj, existing);
-  const before = structuredClone(existing);
-  await mutate(obj);
-  assertSameKey(kind, before, obj);
+  const before = await mutateChecked(kind, obj, mutate);
   const was = splitStatus(before);
   const now = splitStatus(obj);
   const mainPatch = createMergePatch(was.main, now.main);

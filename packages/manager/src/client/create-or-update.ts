@@ -3,7 +3,7 @@ import { deepEqual } from '../internal/json/deep-equal.js';
 import { keyOf } from '../kinds/object-key.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { Client } from './client.js';
-import { assertSameKey } from '../internal/object/assert-same-key.js';
+import { mutateChecked } from '../internal/object/mutate-checked.js';
 import { replaceContents } from '../internal/object/replace-contents.js';
 import type { MutateFunc, OperationResult } from './operation-result.js';
 
@@ -23,16 +23,12 @@ export async function createOrUpdate<T extends KubernetesObject>(
   const key = keyOf(obj);
   const existing = await client.get(kind, key);
   if (!existing) {
-    const desired = structuredClone(obj);
-    await mutate(obj);
-    assertSameKey(kind, desired, obj);
+    await mutateChecked(kind, obj, mutate);
     replaceContents(obj, await client.create(kind, obj));
     return 'created';
   }
   replaceContents(obj, existing);
-  const before = structuredClone(existing);
-  await mutate(obj);
-  assertSameKey(kind, before, obj);
+  const before = await mutateChecked(kind, obj, mutate);
   if (deepEqual(before, obj)) return 'unchanged';
   replaceContents(obj, await client.update(kind, obj));
   return 'updated';

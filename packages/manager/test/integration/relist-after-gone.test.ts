@@ -1,23 +1,16 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment, @typescript-eslint/no-misused-spread -- client-node models are classes, API objects are plain JSON */
+/* eslint-disable @typescript-eslint/no-misused-spread -- client-node models are classes, API objects are plain JSON */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { ExponentialBackoff } from '../../src/cache/backoff.js';
 import { SharedInformerCache } from '../../src/cache/shared-informer-cache.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import { ConfigMap, Namespace, Secret } from '../../src/kinds/builtin-kinds.js';
+import { configMap } from '../support/config-map.js';
 import { EventLog } from '../support/event-log.js';
 import { apiServerRequests } from '../support/metrics.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait-for.js';
-
-const configMap = (namespace: string, name: string, data: Record<string, string> = {}): V1ConfigMap => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { namespace, name },
-  data,
-});
 
 /**
  * 410 Gone on demand: with the watch cache off, watches are served by etcd, which the API server compacts every
