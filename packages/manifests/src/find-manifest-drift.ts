@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { GeneratedFile } from './generate-manifests.js';
 import { generatedHeader } from './yaml/to-manifest-yaml.js';
 
@@ -19,17 +19,17 @@ export function findManifestDrift(files: readonly GeneratedFile[], root: string)
   const drift: ManifestDrift[] = [];
   const expected = new Set(files.map((file) => file.path));
   for (const file of files) {
-    const onDisk = join(root, file.path);
+    const onDisk = resolve(root, file.path);
     if (!existsSync(onDisk)) drift.push({ path: file.path, problem: 'missing' });
     else if (readFileSync(onDisk, 'utf8') !== file.content)
       drift.push({ path: file.path, problem: 'differs' });
   }
   for (const dir of new Set(files.map((file) => dirname(file.path)))) {
-    if (!existsSync(join(root, dir))) continue;
-    for (const name of readdirSync(join(root, dir)).sort()) {
+    if (!existsSync(resolve(root, dir))) continue;
+    for (const name of readdirSync(resolve(root, dir)).sort()) {
       const path = `${dir}/${name}`;
       if (!name.endsWith('.yaml') || expected.has(path)) continue;
-      if (readFileSync(join(root, path), 'utf8').startsWith(generatedHeader))
+      if (readFileSync(resolve(root, path), 'utf8').startsWith(generatedHeader))
         drift.push({ path, problem: 'stale' });
     }
   }
