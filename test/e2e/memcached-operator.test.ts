@@ -97,8 +97,8 @@ describe('memcached operator on the simulated cluster', () => {
   });
 
   after(async () => {
-    await operator?.stop();
-    await env?.stop();
+    await operator.stop();
+    await env.stop();
   });
 
   it('turns a 3-server Sharded Memcached into a StatefulSet, 3 Running pods, a 3-server config and a proxy on it, Available', async (t) => {
@@ -136,7 +136,7 @@ describe('memcached operator on the simulated cluster', () => {
     assert.match(configMap.data?.['nutcracker.yml'] ?? '', /distribution: ketama/);
     assert.equal(configMap.immutable, true);
     assert.equal(mc.status?.readyReplicas, 3);
-    assert.deepEqual(mc.status?.proxy, { replicas: 2, updatedReplicas: 2, readyReplicas: 2 });
+    assert.deepEqual(mc.status.proxy, { replicas: 2, updatedReplicas: 2, readyReplicas: 2 });
     assert.equal((await client.get(Service, key))?.spec?.clusterIP, 'None');
     assert.ok(await client.get(Service, { namespace, name: `${name}-proxy` }));
   });

@@ -20,6 +20,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { CustomResourceDefinition, KubeClient } from '@spoke/manager';
 import { parseAllDocuments } from 'yaml';
 import { MemcachedKind } from './api/v1alpha1/memcached-kind.js';
+import type { Memcached } from './api/v1alpha1/memcached.js';
 import { prettyLogLine } from './cmd/pretty-log-line.js';
 import { OperatorName } from './resources/labels.js';
 
@@ -33,7 +34,7 @@ function say(text: string): void {
 }
 
 /** The YAML documents of the files in `dir` (or those a kustomization.yaml there lists). */
-function readManifests(dir: string): KubernetesObject[] {
+function readManifests<T extends KubernetesObject>(dir: string): T[] {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
   let listed = files.filter((f) => f !== 'kustomization.yaml');
   if (files.includes('kustomization.yaml')) {
@@ -44,8 +45,8 @@ function readManifests(dir: string): KubernetesObject[] {
   }
   return listed.flatMap((f) =>
     parseAllDocuments(readFileSync(`${dir}/${f}`, 'utf8'))
-      .map((d) => d.toJS() as KubernetesObject | null)
-      .filter((o): o is KubernetesObject => o !== null),
+      .map((d) => d.toJS() as T | null)
+      .filter((o): o is T => o !== null),
   );
 }
 
@@ -62,7 +63,11 @@ async function reachableCluster(): Promise<KubeConfig | undefined> {
     });
     await Promise.race([
       probe,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+      new Promise((_, reject) =>
+        setTimeout(() => {
+          reject(new Error('timeout'));
+        }, 3000),
+      ),
     ]);
     return kc;
   } catch {
@@ -102,7 +107,9 @@ function runManager(kubeconfigPath: string | undefined, logLevel: string): Promi
   // (a second signal would make the manager exit at once, without draining).
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr])
-    createInterface({ input: stream }).on('line', (l) => console.log(prettyLogLine(l)));
+    createInterface({ input: stream }).on('line', (l) => {
+      console.log(prettyLogLine(l));
+    });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -112,7 +119,11 @@ function runManager(kubeconfigPath: string | undefined, logLevel: string): Promi
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code ?? 0);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -146,8 +157,12 @@ async function main(): Promise<void> {
     `simulated cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${env.server} (${env.nodeNames.length} kwok nodes)`,
   );
   const client = new KubeClient({ kubeConfig: env.kubeConfig });
-  for (const sample of readManifests(samplesDir)) {
-    await client.create(MemcachedKind, { ...sample, metadata: { namespace: 'default', ...sample.metadata } });
+  for (const sample of readManifests<Memcached>(samplesDir)) {
+    // Samples carry no namespace, as kubebuilder's: they go where `kubectl apply -k` would put them.
+    const namespaced = structuredClone(sample);
+    namespaced.metadata ??= {};
+    namespaced.metadata.namespace ??= 'default';
+    await client.create(MemcachedKind, namespaced);
     say(`created Memcached default/${sample.metadata?.name ?? ''} from config/samples`);
   }
   say(

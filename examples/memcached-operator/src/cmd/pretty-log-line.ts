@@ -11,30 +11,23 @@ export function prettyLogLine(line: string): string {
   } catch {
     return line;
   }
-  const {
-    level,
-    message,
-    timestamp,
-    controller,
-    namespace,
-    name,
-    reconcileID: _id,
-    logger: _logger,
-    stack,
-    ...fields
-  } = entry;
+  const { level, message, timestamp, controller, namespace, name, stack, ...rest } = entry;
+  // The reconcile id and the logger name are for machines; a terminal reader follows the controller and object.
+  const fields = Object.entries(rest).filter(([k]) => k !== 'reconcileID' && k !== 'logger');
   const time = typeof timestamp === 'string' ? timestamp.slice(11, 19) : '';
   const where = [
-    controller ? `[${String(controller)}]` : '',
-    namespace && name ? `${String(namespace)}/${String(name)}` : '',
+    controller ? `[${text(controller)}]` : '',
+    namespace && name ? `${text(namespace)}/${text(name)}` : '',
   ]
     .filter(Boolean)
     .join(' ');
-  const rest = Object.entries(fields)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  const text = [time, String(level ?? '').padEnd(5), where, String(message ?? ''), rest]
-    .filter((s) => s !== '')
-    .join(' ');
-  return typeof stack === 'string' ? `${text}\n${stack}` : text;
+  const pairs = fields.map(([k, v]) => `${k}=${text(v)}`).join(' ');
+  const out = [time, text(level).padEnd(5), where, text(message), pairs].filter((s) => s !== '').join(' ');
+  return typeof stack === 'string' ? `${out}\n${stack}` : out;
+}
+
+/** A field's value as text: strings as they are, anything else as JSON. */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

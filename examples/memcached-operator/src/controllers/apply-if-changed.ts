@@ -24,6 +24,5 @@ export async function applyIfChanged<T extends KubernetesObject>(
 
 /** The parts of a desired object worth comparing: list items from the cache may lack apiVersion and kind. */
 function comparable(obj: KubernetesObject): object {
-  const { apiVersion: _apiVersion, kind: _kind, ...rest } = obj;
-  return rest;
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'apiVersion' && k !== 'kind'));
 }

@@ -64,9 +64,9 @@ export class ProxyConfigController implements Reconciler {
     private readonly recorder: EventRecorder,
   ) {}
 
-  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const memcached = await this.client.get(MemcachedKind, req);
-    if (!memcached || memcached.metadata?.deletionTimestamp) return;
+    if (!memcached || memcached.metadata?.deletionTimestamp) return {};
     const uid = memcached.metadata?.uid ?? '';
     const namespace = req.namespace;
 
@@ -113,6 +113,7 @@ export class ProxyConfigController implements Reconciler {
     }
 
     await this.deleteStale(memcached, configMaps, newest, ctx);
+    return {};
   }
 
   /** Makes `wanted` the newest config: a new ConfigMap, or (when the endpoints went back to an earlier set) the earlier one promoted. */

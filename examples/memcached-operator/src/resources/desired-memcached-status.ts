@@ -85,7 +85,7 @@ export function desiredMemcachedStatus(observed: ObservedState): MemcachedStatus
       : !proxyRolledOut
         ? {
             reason: 'RollingOutProxy',
-            message: `${proxy.updated}/${proxy.desired} proxy pods on ${configMapName ?? 'no config'}`,
+            message: `${proxy.updated}/${proxy.desired} proxy pods on ${configMapName}`,
           }
         : undefined;
   conditions = setCondition(

@@ -58,15 +58,17 @@ export function newestConfigMap(configMaps: readonly V1ConfigMap[]): V1ConfigMap
   return newest;
 }
 
+function isStatusBackend(value: unknown): value is StatusBackend {
+  if (value === null || typeof value !== 'object') return false;
+  const { name, address } = value as Record<string, unknown>;
+  return typeof name === 'string' && typeof address === 'string';
+}
+
 /** The backends recorded on a proxy ConfigMap, or [] if the annotation is missing or unreadable. */
 export function backendsOf(configMap: V1ConfigMap | undefined): StatusBackend[] {
   try {
     const parsed: unknown = JSON.parse(configMap?.metadata?.annotations?.[Annotations.backends] ?? '[]');
-    return Array.isArray(parsed)
-      ? parsed.filter(
-          (b): b is StatusBackend => typeof b?.name === 'string' && typeof b?.address === 'string',
-        )
-      : [];
+    return Array.isArray(parsed) ? (parsed as unknown[]).filter(isStatusBackend) : [];
   } catch {
     return [];
   }

@@ -70,5 +70,5 @@ export function desiredProxyDeployment(memcached: Memcached, configMapName: stri
 
 /** The ConfigMap a proxy Deployment's pod template mounts, if any. */
 export function configMapOfDeployment(deployment: V1Deployment | undefined): string | undefined {
-  return deployment?.spec?.template?.spec?.volumes?.find((v) => v.name === 'config')?.configMap?.name;
+  return deployment?.spec?.template.spec?.volumes?.find((v) => v.name === 'config')?.configMap?.name;
 }

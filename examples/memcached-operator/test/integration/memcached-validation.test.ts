@@ -34,7 +34,7 @@ describe('the Memcached CRD (installed from config/crd/bases) on a real API serv
     env = await ControlPlane.start({ crdPaths: [crdDir] });
     client = new KubeClient({ kubeConfig: env.kubeConfig });
   });
-  after(() => env?.stop());
+  after(() => env.stop());
 
   it('fills in every default when the spec is omitted', async () => {
     const created = await client.create(MemcachedKind, memcached('defaults'));

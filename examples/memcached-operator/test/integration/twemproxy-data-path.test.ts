@@ -109,10 +109,11 @@ describe('data path: real twemproxy and memcached on loopback, configured by the
   it('keeps every key on the same server when a pod comes back under its name at a new address', async () => {
     // web-1 is recreated: same pod name, new address (here a new port; in the cluster a new IP).
     const restarted = await startServer('web-1');
-    const old = servers[1];
-    servers = [servers[0]!, restarted, servers[2]!];
+    const [first, old, third] = servers;
+    assert.ok(first && old && third);
+    servers = [first, restarted, third];
     await processes.find((p) => p.name === 'web-1')?.stop();
-    old?.client.close();
+    old.client.close();
 
     const proxy = await startProxy(servers);
     await writeAllThrough(proxy, servers);

@@ -31,8 +31,12 @@ export class MemcachedTextClient {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.drain();
     });
-    socket.on('error', (err) => this.fail(err));
-    socket.on('close', () => this.fail(new Error(`memcached ${address}: connection closed`)));
+    socket.on('error', (err) => {
+      this.fail(err);
+    });
+    socket.on('close', () => {
+      this.fail(new Error(`memcached ${address}: connection closed`));
+    });
   }
 
   /** Connects to `host:port`; rejects if nothing listens there. */

@@ -22,7 +22,7 @@ const sts = (ready: number): V1StatefulSet => ({
   status: { observedGeneration: 1, replicas: 3, readyReplicas: ready },
 });
 const dep = (ready: number): V1Deployment => ({
-  ...desiredProxyDeployment(mc, configMap.metadata?.name ?? ''),
+  spec: desiredProxyDeployment(mc, configMap.metadata?.name ?? '').spec,
   metadata: { generation: 1 },
   status: {
     observedGeneration: 1,

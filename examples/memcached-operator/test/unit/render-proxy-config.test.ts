@@ -81,7 +81,7 @@ describe('renderProxyConfig', () => {
     const after = renderProxyConfig({
       engine: 'Twemproxy',
       topology: 'Sharded',
-      backends: [three[0]!, web(1, '10.244.1.99'), three[2]!],
+      backends: [web(0, '10.244.1.10'), web(1, '10.244.1.99'), web(2, '10.244.1.12')],
     });
     assert.notEqual(after.hash, before.hash);
     const servers = (text: string | undefined) =>

@@ -151,9 +151,9 @@ describe('proxy ConfigMaps', () => {
     const made = desiredProxyConfigMap(mc, config, 4);
     assert.equal(made.metadata?.name, `web-proxy-${config.hash}`);
     assert.equal(made.immutable, true);
-    assert.equal(made.metadata?.ownerReferences?.[0]?.uid, 'uid-web');
-    assert.equal(made.metadata?.ownerReferences?.[0]?.controller, true);
-    assert.equal(made.metadata?.annotations?.[Annotations.configGeneration], '4');
+    assert.equal(made.metadata.ownerReferences?.[0]?.uid, 'uid-web');
+    assert.equal(made.metadata.ownerReferences[0].controller, true);
+    assert.equal(made.metadata.annotations?.[Annotations.configGeneration], '4');
     assert.deepEqual(backendsOf(made), [{ name: 'web-0', address: '10.0.0.10:11211' }]);
   });
 
@@ -184,13 +184,13 @@ describe('desired workloads', () => {
     const sts = desiredStatefulSet(memcached({ replicas: 5, memoryMB: 128 }));
     assert.equal(sts.metadata?.name, 'web');
     assert.equal(sts.spec?.replicas, 5);
-    assert.equal(sts.spec?.serviceName, 'web');
-    const container = sts.spec?.template.spec?.containers[0];
+    assert.equal(sts.spec.serviceName, 'web');
+    const container = sts.spec.template.spec?.containers[0];
     assert.deepEqual(container?.args?.slice(0, 2), ['-m', '128']);
-    assert.equal(container?.resources?.limits?.memory, '160Mi');
+    assert.equal(container.resources?.limits?.memory, '160Mi');
     assert.deepEqual(
-      sts.spec?.selector.matchLabels,
-      sts.spec?.template.metadata?.labels && desiredStatefulSet(memcached()).spec?.selector.matchLabels,
+      sts.spec.selector.matchLabels,
+      sts.spec.template.metadata?.labels && desiredStatefulSet(memcached()).spec?.selector.matchLabels,
     );
   });
 
@@ -198,7 +198,7 @@ describe('desired workloads', () => {
     const svc = desiredServerService(memcached());
     assert.equal(svc.metadata?.name, 'web');
     assert.equal(svc.spec?.clusterIP, 'None');
-    assert.deepEqual(svc.spec?.selector, desiredStatefulSet(memcached()).spec?.selector.matchLabels);
+    assert.deepEqual(svc.spec.selector, desiredStatefulSet(memcached()).spec?.selector.matchLabels);
   });
 
   it('a proxy Deployment that mounts the given ConfigMap and rolls with no unavailability', () => {
@@ -208,9 +208,9 @@ describe('desired workloads', () => {
     );
     assert.equal(dep.metadata?.name, 'web-proxy');
     assert.equal(dep.spec?.replicas, 3);
-    assert.equal(dep.spec?.strategy?.rollingUpdate?.maxUnavailable, 0);
+    assert.equal(dep.spec.strategy?.rollingUpdate?.maxUnavailable, 0);
     assert.equal(configMapOfDeployment(dep), 'web-proxy-abc');
-    assert.equal(dep.spec?.template.spec?.containers[0]?.command?.[0], 'nutcracker');
+    assert.equal(dep.spec.template.spec?.containers[0]?.command?.[0], 'nutcracker');
     const mcrouter = desiredProxyDeployment(memcached({ topology: 'Replicated' }), 'x');
     assert.equal(mcrouter.spec?.template.spec?.containers[0]?.command?.[0], 'mcrouter');
   });
