@@ -14,7 +14,11 @@ for (const tier of tiers) {
   }
 }
 const files = tiers.flatMap((tier) =>
-  globSync([`packages/*/dist/test/${tier}/**/*.test.js`, `examples/*/dist/test/${tier}/**/*.test.js`, `test/dist/${tier}/**/*.test.js`]).sort(),
+  globSync([
+    `packages/*/dist/test/${tier}/**/*.test.js`,
+    `examples/*/dist/test/${tier}/**/*.test.js`,
+    `test/dist/${tier}/**/*.test.js`,
+  ]).sort(),
 );
 if (files.length === 0) {
   console.error(`no compiled tests for ${tiers.join(', ')}: run \`make build\` first`);

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node 2.x takes its models as plain object literals (they are data; serialization goes by attribute maps, not instanceof) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type V1Pod } from '@kubernetes/client-node';
@@ -12,7 +11,7 @@ const isRunningWithIP = (pod: V1Pod): boolean =>
   pod.status?.phase === 'Running' &&
   pod.status.podIP !== undefined;
 
-void describe('a simulated cluster with 2 kwok nodes', () => {
+describe('a simulated cluster with 2 kwok nodes', () => {
   let env: ControlPlane;
   let core: CoreV1Api;
   let apps: AppsV1Api;
@@ -25,7 +24,7 @@ void describe('a simulated cluster with 2 kwok nodes', () => {
   });
   after(() => env.stop());
 
-  void it('runs all components and has its nodes Ready', async () => {
+  it('runs all components and has its nodes Ready', async () => {
     assert.deepEqual(env.components.map((c) => c.name).sort(), [
       'etcd',
       'kube-apiserver',
@@ -41,7 +40,7 @@ void describe('a simulated cluster with 2 kwok nodes', () => {
     }
   });
 
-  void it('garbage-collects the dependents of a deleted owner', async () => {
+  it('garbage-collects the dependents of a deleted owner', async () => {
     const owner = await core.createNamespacedConfigMap({
       namespace: ns,
       body: { metadata: { name: 'owner' } },
@@ -72,7 +71,7 @@ void describe('a simulated cluster with 2 kwok nodes', () => {
     });
   });
 
-  void it('garbage-collects the dependents of a deleted custom resource', async () => {
+  it('garbage-collects the dependents of a deleted custom resource', async () => {
     const custom = env.kubeConfig.makeApiClient(CustomObjectsApi);
     const owner = (await custom.createNamespacedCustomObject({
       ...widgets,
@@ -102,7 +101,7 @@ void describe('a simulated cluster with 2 kwok nodes', () => {
     }, 60_000);
   });
 
-  void it('runs a Deployment as Running Pods with IPs on kwok nodes, behind a Service EndpointSlice, and scales it', async () => {
+  it('runs a Deployment as Running Pods with IPs on kwok nodes, behind a Service EndpointSlice, and scales it', async () => {
     const labels = { app: 'web' };
     await apps.createNamespacedDeployment({
       namespace: ns,

@@ -1,11 +1,10 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node 2.x takes its models as plain object literals (they are data; serialization goes by attribute maps, not instanceof) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { ControlPlane } from '../../src/index.js';
 import { refusal } from '../support/api-error.js';
 
-void describe('identities of a control plane under RBAC', () => {
+describe('identities of a control plane under RBAC', () => {
   let env: ControlPlane;
   const ns = 'rbac';
 
@@ -41,7 +40,7 @@ void describe('identities of a control plane under RBAC', () => {
   });
   after(() => env.stop());
 
-  void it('lets a user do what its Role allows and answers 403 Forbidden for any other verb', async () => {
+  it('lets a user do what its Role allows and answers 403 Forbidden for any other verb', async () => {
     const alice = env.userKubeConfig({ name: 'alice' }).makeApiClient(CoreV1Api);
     const settings = await alice.readNamespacedConfigMap({ namespace: ns, name: 'settings' });
     assert.deepEqual(settings.data, { a: '1' });
@@ -56,7 +55,7 @@ void describe('identities of a control plane under RBAC', () => {
     );
   });
 
-  void it('authorizes a user through the groups in its certificate', async () => {
+  it('authorizes a user through the groups in its certificate', async () => {
     const bob = env.userKubeConfig({ name: 'bob', groups: ['devs'] }).makeApiClient(CoreV1Api);
     const list = await bob.listNamespacedConfigMap({ namespace: ns });
     assert.ok(list.items.some((cm) => cm.metadata?.name === 'settings'));
@@ -67,7 +66,7 @@ void describe('identities of a control plane under RBAC', () => {
     assert.match(denied.message, /User "carol" cannot list resource "configmaps"/);
   });
 
-  void it('authenticates a ServiceAccount by a TokenRequest token, under the same RBAC', async () => {
+  it('authenticates a ServiceAccount by a TokenRequest token, under the same RBAC', async () => {
     const robot = (await env.serviceAccountKubeConfig(ns, 'robot')).makeApiClient(CoreV1Api);
     const settings = await robot.readNamespacedConfigMap({ namespace: ns, name: 'settings' });
     assert.equal(settings.metadata?.name, 'settings');
@@ -80,7 +79,7 @@ void describe('identities of a control plane under RBAC', () => {
     );
   });
 
-  void it('refuses a token for a ServiceAccount that does not exist, naming it', async () => {
+  it('refuses a token for a ServiceAccount that does not exist, naming it', async () => {
     await assert.rejects(
       env.serviceAccountKubeConfig(ns, 'ghost'),
       /TokenRequest for ServiceAccount rbac\/ghost: 404/,

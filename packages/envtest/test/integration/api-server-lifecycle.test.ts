@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node 2.x takes its models as plain object literals (they are data; serialization goes by attribute maps, not instanceof) */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +15,7 @@ function counterSum(metrics: string, name: string, labels: Record<string, string
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
-void describe('the lifecycle of a control plane with nodes: 0', () => {
+describe('the lifecycle of a control plane with nodes: 0', () => {
   let env: ControlPlane;
   let core: CoreV1Api;
 
@@ -26,7 +25,7 @@ void describe('the lifecycle of a control plane with nodes: 0', () => {
   });
   after(() => env.stop());
 
-  void it('runs etcd and kube-apiserver, and writes a kubeconfig file for kubectl', () => {
+  it('runs etcd and kube-apiserver, and writes a kubeconfig file for kubectl', () => {
     assert.deepEqual(
       env.components.map((c) => c.name),
       ['etcd', 'kube-apiserver'],
@@ -37,7 +36,7 @@ void describe('the lifecycle of a control plane with nodes: 0', () => {
     assert.deepEqual(env.nodeNames, []);
   });
 
-  void it('counts requests in kube-apiserver /metrics (apiserver_request_total)', async () => {
+  it('counts requests in kube-apiserver /metrics (apiserver_request_total)', async () => {
     const labels = { resource: 'configmaps', verb: 'GET', code: '404' };
     const before = counterSum(await env.apiServerMetrics(), 'apiserver_request_total', labels);
     for (let i = 0; i < 3; i++) {
@@ -50,7 +49,7 @@ void describe('the lifecycle of a control plane with nodes: 0', () => {
     assert.equal(afterwards - before, 3);
   });
 
-  void it('restarts kube-apiserver on the same port with the same data', async () => {
+  it('restarts kube-apiserver on the same port with the same data', async () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'survivor' } } });
     const pidBefore = env.components.find((c) => c.name === 'kube-apiserver')?.pid;
 
@@ -63,7 +62,7 @@ void describe('the lifecycle of a control plane with nodes: 0', () => {
     assert.equal(survivor.metadata?.name, 'survivor');
   });
 
-  void it('stop() leaves no process and no directory behind', async () => {
+  it('stop() leaves no process and no directory behind', async () => {
     const pids = env.components.map((c) => c.pid);
     await env.stop();
     assert.deepEqual(

@@ -20,7 +20,7 @@ const widget = (name: string, spec: Widget['spec']): Widget => ({
   spec,
 });
 
-void describe('a control plane with nodes: 0 serving a CRD', () => {
+describe('a control plane with nodes: 0 serving a CRD', () => {
   let env: ControlPlane;
   let api: CustomObjectsApi;
   const ns = 'default';
@@ -31,7 +31,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
   });
   after(() => env.stop());
 
-  void it('installs every CRD of a multi-document file, Established and in discovery', async () => {
+  it('installs every CRD of a multi-document file, Established and in discovery', async () => {
     const gadget: unknown = await api.createClusterCustomObject({
       group: widgets.group,
       version: 'v1',
@@ -46,7 +46,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
     assert.equal((gadget as { metadata: { name: string } }).metadata.name, 'g');
   });
 
-  void it('creates, reads, updates and deletes a custom resource, applying schema defaults', async () => {
+  it('creates, reads, updates and deletes a custom resource, applying schema defaults', async () => {
     const created = (await api.createNamespacedCustomObject({
       ...widgets,
       namespace: ns,
@@ -72,7 +72,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
     assert.equal(gone.code, 404);
   });
 
-  void it('delivers ADDED, MODIFIED and DELETED to a watch, with increasing resourceVersions', async () => {
+  it('delivers ADDED, MODIFIED and DELETED to a watch, with increasing resourceVersions', async () => {
     const events: { type: string; name: string; resourceVersion: number }[] = [];
     const watch = new Watch(env.kubeConfig);
     const list = (await api.listNamespacedCustomObject({ ...widgets, namespace: ns })) as {
@@ -119,7 +119,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
     }
   });
 
-  void it('answers an update with a stale resourceVersion with 409 Conflict', async () => {
+  it('answers an update with a stale resourceVersion with 409 Conflict', async () => {
     const first = (await api.createNamespacedCustomObject({
       ...widgets,
       namespace: ns,
@@ -147,7 +147,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
     );
   });
 
-  void it('rejects an object outside the OpenAPI schema with the API server message', async () => {
+  it('rejects an object outside the OpenAPI schema with the API server message', async () => {
     const rejected = await refusal(
       api.createNamespacedCustomObject({
         ...widgets,
@@ -166,7 +166,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
     );
   });
 
-  void it('rejects an object breaking the CEL rule with the rule message', async () => {
+  it('rejects an object breaking the CEL rule with the rule message', async () => {
     const rejected = await refusal(
       api.createNamespacedCustomObject({
         ...widgets,
@@ -181,7 +181,7 @@ void describe('a control plane with nodes: 0 serving a CRD', () => {
     );
   });
 
-  void it('re-installs the same CRDs idempotently', async () => {
+  it('re-installs the same CRDs idempotently', async () => {
     assert.deepEqual(await env.installCRDs([testdataDir]), [
       'widgets.envtest.spoke.dev',
       'gadgets.envtest.spoke.dev',

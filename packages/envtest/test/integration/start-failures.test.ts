@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ControlPlane } from '../../src/index.js';
 
-void describe('a control plane that cannot start', () => {
+describe('a control plane that cannot start', () => {
   const empty = mkdtempSync(join(tmpdir(), 'spoke-envtest-no-assets-'));
   after(() => {
     rmSync(empty, { recursive: true, force: true });
   });
 
-  void it('names the missing binaries and where they were looked for', async () => {
+  it('names the missing binaries and where they were looked for', async () => {
     await assert.rejects(ControlPlane.start({ assetsDir: empty }), (error: Error) => {
       assert.match(
         error.message,
@@ -21,7 +21,7 @@ void describe('a control plane that cannot start', () => {
     });
   });
 
-  void it('reports the failing component with the tail of its log', async () => {
+  it('reports the failing component with the tail of its log', async () => {
     await assert.rejects(ControlPlane.start({ apiServerFlags: { 'no-such-flag': 'x' } }), (error: Error) => {
       assert.match(
         error.message,

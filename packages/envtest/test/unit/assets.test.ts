@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { locateAssets, requireBinaries } from '../../src/internal/assets.js';
 
-void describe('finding the control-plane binaries', () => {
+describe('finding the control-plane binaries', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spoke-envtest-assets-'));
   after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('prefers the assetsDir option, then $SPOKE_ASSETS', () => {
+  it('prefers the assetsDir option, then $SPOKE_ASSETS', () => {
     assert.deepEqual(locateAssets(dir), { dir, source: 'the assetsDir option' });
     const saved = process.env['SPOKE_ASSETS'];
     process.env['SPOKE_ASSETS'] = dir;
@@ -23,7 +23,7 @@ void describe('finding the control-plane binaries', () => {
     }
   });
 
-  void it('names the missing binaries, the directory, where it came from and how to build them', () => {
+  it('names the missing binaries, the directory, where it came from and how to build them', () => {
     writeFileSync(join(dir, 'etcd'), '#!/bin/sh\n');
     chmodSync(join(dir, 'etcd'), 0o755);
     assert.throws(

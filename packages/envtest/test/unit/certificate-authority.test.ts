@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CertificateAuthority } from '../../src/internal/certificate-authority.js';
 
-void describe('CertificateAuthority', () => {
+describe('CertificateAuthority', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spoke-envtest-unit-'));
   after(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -14,12 +14,12 @@ void describe('CertificateAuthority', () => {
   const ca = CertificateAuthority.create(dir);
   const caCert = new X509Certificate(ca.certPem);
 
-  void it('is a self-signed CA', () => {
+  it('is a self-signed CA', () => {
     assert.equal(caCert.ca, true);
     assert.ok(caCert.checkIssued(caCert));
   });
 
-  void it('issues a client certificate whose CN is the user and whose O entries are the groups', () => {
+  it('issues a client certificate whose CN is the user and whose O entries are the groups', () => {
     const { cert, key } = ca.issue({
       commonName: 'alice',
       organizations: ['devs', 'system:masters'],
@@ -33,13 +33,13 @@ void describe('CertificateAuthority', () => {
     assert.ok(x509.checkPrivateKey(createPrivateKey(key)));
   });
 
-  void it('takes names literally, even with the characters of openssl subject syntax', () => {
+  it('takes names literally, even with the characters of openssl subject syntax', () => {
     const { cert } = ca.issue({ commonName: 'team/a+b=c', organizations: ['x/y'], usage: 'client' });
     // Node prints the subject RFC 4514 style, escaping the `+` that openssl stored literally.
     assert.equal(new X509Certificate(cert).subject, 'O=x/y\nCN=team/a\\+b=c');
   });
 
-  void it('issues a serving certificate for the given names and addresses', () => {
+  it('issues a serving certificate for the given names and addresses', () => {
     const { cert } = ca.issue({
       commonName: 'kube-apiserver',
       usage: 'server',

@@ -13,13 +13,13 @@ const layout: ControlPlaneLayout = {
   withNodes: false,
 };
 
-void describe('component flags', () => {
-  void it('lets an override replace a default of the same name, once', () => {
+describe('component flags', () => {
+  it('lets an override replace a default of the same name, once', () => {
     const args = toArgs({ a: '1', b: '2' }, { b: '3', c: '4' });
     assert.deepEqual(args, ['--a=1', '--b=3', '--c=4']);
   });
 
-  void it('runs kube-apiserver with Node,RBAC, the test CA and the etcd port', () => {
+  it('runs kube-apiserver with Node,RBAC, the test CA and the etcd port', () => {
     const flags = apiServerFlags(layout);
     assert.equal(flags['authorization-mode'], 'Node,RBAC');
     assert.equal(flags['etcd-servers'], 'http://127.0.0.1:1');
@@ -27,7 +27,7 @@ void describe('component flags', () => {
     assert.equal(flags['client-ca-file'], '/tmp/cp/pki/ca.crt');
   });
 
-  void it('admits Pods without a default ServiceAccount only when no controller manager creates one', () => {
+  it('admits Pods without a default ServiceAccount only when no controller manager creates one', () => {
     assert.equal(apiServerFlags(layout)['disable-admission-plugins'], 'ServiceAccount');
     assert.equal(apiServerFlags({ ...layout, withNodes: true })['disable-admission-plugins'], undefined);
   });

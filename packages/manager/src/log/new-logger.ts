@@ -25,8 +25,6 @@ export function newLogger(options: LoggerOptions = {}): Logger {
     ),
     defaultMeta: { ...options.defaultMeta },
     transports: options.transports ?? [
-      // winston types its Console transport as an interface, though it is a TransportStream.
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
       new winston.transports.Console({
         stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'],
       }),

@@ -26,8 +26,7 @@ export const testLogger = () => {
   const level = process.env['LOG_LEVEL'];
   return level
     ? newLogger({ level })
-    : // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- winston types Console as an interface
-      newLogger({ transports: [new winston.transports.Console({ silent: true })] });
+    : newLogger({ transports: [new winston.transports.Console({ silent: true })] });
 };
 
 /** Sums a Prometheus counter or gauge over the series whose labels include all of `labels`. */
@@ -68,6 +67,5 @@ export async function apiServerRequests(
 
 /** Creates a namespace for one test. */
 export async function createNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are plain JSON
   await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
 }

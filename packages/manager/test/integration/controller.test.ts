@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -182,7 +181,7 @@ class Trespasser implements Reconciler {
   }
 }
 
-void describe('controllers against a real API server', () => {
+describe('controllers against a real API server', () => {
   let env: ControlPlane;
   let nsCounter = 0;
 
@@ -227,7 +226,7 @@ void describe('controllers against a real API server', () => {
     ...extra,
   });
 
-  void it('two controllers of one kind share one LIST+WATCH, and reconciles read the cache, not the API', async () => {
+  it('two controllers of one kind share one LIST+WATCH, and reconciles read the cache, not the API', async () => {
     const probe = new Probe();
     const before = await apiServerRequests(env, 'configmaps');
     const { ns, manager, stop } = await run(probe, ReaderA, ReaderB);
@@ -250,7 +249,7 @@ void describe('controllers against a real API server', () => {
     }
   });
 
-  void it('a change to an owned object reconciles its controller owner, and only it', async () => {
+  it('a change to an owned object reconciles its controller owner, and only it', async () => {
     const probe = new Probe();
     const { ns, manager, stop } = await run(probe, SecretOwner);
     try {
@@ -300,7 +299,7 @@ void describe('controllers against a real API server', () => {
     }
   });
 
-  void it('1000 updates of one object cause far fewer reconciles, never two at once, ending on the last state', async () => {
+  it('1000 updates of one object cause far fewer reconciles, never two at once, ending on the last state', async () => {
     const probe = new Probe();
     const { ns, manager, stop } = await run(probe, Busy);
     try {
@@ -334,7 +333,7 @@ void describe('controllers against a real API server', () => {
     }
   });
 
-  void it('retries errors with growing backoff, honours requeueAfter, and never retries a TerminalError', async () => {
+  it('retries errors with growing backoff, honours requeueAfter, and never retries a TerminalError', async () => {
     const probe = new Probe();
     const attempts = new Map<string, number>();
     probe.behave = (_c, req) => {
@@ -399,7 +398,7 @@ void describe('controllers against a real API server', () => {
     }
   });
 
-  void it('a 409 Conflict on update is retried until the reconcile converges', async () => {
+  it('a 409 Conflict on update is retried until the reconcile converges', async () => {
     const probe = new Probe();
     let conflicts = 0;
     let interfered = false;
@@ -440,7 +439,7 @@ void describe('controllers against a real API server', () => {
     }
   });
 
-  void it('a write outside `writes` throws before any request is sent', async () => {
+  it('a write outside `writes` throws before any request is sent', async () => {
     const probe = new Probe();
     const before = await apiServerRequests(env, 'deployments');
     const { ns, manager, stop } = await run(probe, Trespasser);

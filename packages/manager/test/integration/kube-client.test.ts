@@ -46,7 +46,7 @@ const Memcached = defineKind<KubernetesObject>({
   namespaced: true,
 });
 
-void describe('KubeClient against a real API server', () => {
+describe('KubeClient against a real API server', () => {
   let env: ControlPlane;
   let api: KubeClient;
   const stop = new AbortController();
@@ -61,7 +61,7 @@ void describe('KubeClient against a real API server', () => {
     await env.stop();
   });
 
-  void it('surfaces 409 Conflict on a stale update as an ApiError that names the verb and the object', async () => {
+  it('surfaces 409 Conflict on a stale update as an ApiError that names the verb and the object', async () => {
     const created = await api.create(ConfigMap, configMap('stale', { v: '1' }));
     await api.update(ConfigMap, { ...created, data: { v: '2' } });
     await assert.rejects(api.update(ConfigMap, { ...created, data: { v: '3' } }), (err: unknown) => {
@@ -76,7 +76,7 @@ void describe('KubeClient against a real API server', () => {
     });
   });
 
-  void it('names the object in the error of a create that already exists', async () => {
+  it('names the object in the error of a create that already exists', async () => {
     await api.create(ConfigMap, configMap('twice'));
     await assert.rejects(api.create(ConfigMap, configMap('twice')), (err: unknown) => {
       assert.ok(isAlreadyExists(err));
@@ -88,7 +88,7 @@ void describe('KubeClient against a real API server', () => {
     });
   });
 
-  void it('reads uncached: a missing object is undefined, and a list is fetched page by page', async () => {
+  it('reads uncached: a missing object is undefined, and a list is fetched page by page', async () => {
     assert.equal(await api.get(ConfigMap, { namespace: ns, name: 'absent' }), undefined);
     const paged = new KubeClient({ kubeConfig: env.kubeConfig, pageSize: 2 });
     await Promise.all(
@@ -109,13 +109,13 @@ void describe('KubeClient against a real API server', () => {
     assert.equal((await restClientRequestCount('GET')) - before, 3, 'three pages of two');
   });
 
-  void it('creates with dryRun without persisting', async () => {
+  it('creates with dryRun without persisting', async () => {
     const result = await api.create(ConfigMap, configMap('dry'), { dryRun: true });
     assert.equal(result.metadata?.name, 'dry');
     assert.equal(await api.get(ConfigMap, { namespace: ns, name: 'dry' }), undefined);
   });
 
-  void it('applies server-side under a field manager, and takes a conflicting field only when forced', async () => {
+  it('applies server-side under a field manager, and takes a conflicting field only when forced', async () => {
     const applied = await api.apply(ConfigMap, configMap('ssa', { owner: 'a' }), {
       fieldManager: 'controller-a',
     });
@@ -134,7 +134,7 @@ void describe('KubeClient against a real API server', () => {
     assert.deepEqual(forced.data, { owner: 'b' });
   });
 
-  void it('patches with merge, JSON and strategic merge patches', async () => {
+  it('patches with merge, JSON and strategic merge patches', async () => {
     await api.create(Deployment, deployment('patched'));
     const key = { namespace: ns, name: 'patched' };
     const strategic = await api.patch(Deployment, key, {
@@ -158,7 +158,7 @@ void describe('KubeClient against a real API server', () => {
     assert.equal(json.spec?.replicas, 3);
   });
 
-  void it('refuses a strategic merge patch of a custom kind before sending it', async () => {
+  it('refuses a strategic merge patch of a custom kind before sending it', async () => {
     const before = await restClientRequestCount();
     await assert.rejects(
       api.patch(Memcached, { namespace: ns, name: 'web' }, { type: 'strategic', body: { spec: {} } }),
@@ -167,7 +167,7 @@ void describe('KubeClient against a real API server', () => {
     assert.equal(await restClientRequestCount(), before);
   });
 
-  void it('writes status through the status subresource only, and the main resource never writes status', async () => {
+  it('writes status through the status subresource only, and the main resource never writes status', async () => {
     const created = await api.create(Deployment, deployment('status'));
     const spec = created.spec;
     assert.ok(spec);
@@ -188,7 +188,7 @@ void describe('KubeClient against a real API server', () => {
     assert.equal(patched.status?.readyReplicas, 2);
   });
 
-  void it('deletes with a propagation policy and preconditions', async () => {
+  it('deletes with a propagation policy and preconditions', async () => {
     const background = await api.create(ConfigMap, configMap('background'));
     await assert.rejects(
       api.delete(ConfigMap, { namespace: ns, name: 'background' }, { preconditions: { uid: 'not-the-uid' } }),
@@ -217,7 +217,7 @@ void describe('KubeClient against a real API server', () => {
     );
   });
 
-  void describe('with the shared cache', () => {
+  describe('with the shared cache', () => {
     let cache: SharedInformerCache;
     let cached: KubeClient;
 
@@ -231,7 +231,7 @@ void describe('KubeClient against a real API server', () => {
       await waitFor('both watches to open', () => cache.health().every((h) => h.phase === 'Watching'));
     });
 
-    void it('guards a controller to the one kind it writes, rejecting other writes before any request', async () => {
+    it('guards a controller to the one kind it writes, rejecting other writes before any request', async () => {
       const guarded = newSingleWriterClient(cached, {
         controller: 'proxy-config',
         writes: ConfigMap,
@@ -271,7 +271,7 @@ void describe('KubeClient against a real API server', () => {
       assert.equal(await cached.get(Deployment, { namespace: ns, name: 'forbidden' }), undefined);
     });
 
-    void it('createOrUpdate creates, then sends no write while nothing changes, then updates', async () => {
+    it('createOrUpdate creates, then sends no write while nothing changes, then updates', async () => {
       const render = (v: string) => (cm: V1ConfigMap) => {
         cm.data = { config: v };
       };

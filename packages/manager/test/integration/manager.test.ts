@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,7 +110,7 @@ class WidgetWatcher implements Reconciler {
   }
 }
 
-void describe('the manager against a real API server', () => {
+describe('the manager against a real API server', () => {
   let env: ControlPlane;
   let nsCounter = 0;
 
@@ -144,7 +143,7 @@ void describe('the manager against a real API server', () => {
 
   const configMap = (ns: string, name: string) => ({ metadata: { namespace: ns, name }, data: { a: '1' } });
 
-  void it('/readyz fails until the caches sync, then /metrics exposes the controller and workqueue series', async () => {
+  it('/readyz fails until the caches sync, then /metrics exposes the controller and workqueue series', async () => {
     const ns = await namespace();
     const dir = mkdtempSync(join(tmpdir(), 'spoke-crd-'));
     const manager = newManager(ns, new Journal('solo'), {
@@ -206,7 +205,7 @@ void describe('the manager against a real API server', () => {
     }
   });
 
-  void it('on SIGTERM stops taking work and lets the in-flight reconcile finish', async () => {
+  it('on SIGTERM stops taking work and lets the in-flight reconcile finish', async () => {
     const ns = await namespace();
     const journal = new Journal('solo');
     journal.holdMs = 1500;
@@ -229,7 +228,7 @@ void describe('the manager against a real API server', () => {
     assert.ok((journal.runs[0]?.end ?? 0) - (journal.runs[0]?.start ?? 0) >= 1490);
   });
 
-  void it('aborts in-flight reconciles once the graceful shutdown timeout passes', async () => {
+  it('aborts in-flight reconciles once the graceful shutdown timeout passes', async () => {
     const ns = await namespace();
     const journal = new Journal('solo');
     journal.waitForAbort = true;
@@ -253,7 +252,7 @@ void describe('the manager against a real API server', () => {
     );
   });
 
-  void it('records events.k8s.io/v1 Events, counting repeats in a series rather than new objects', async () => {
+  it('records events.k8s.io/v1 Events, counting repeats in a series rather than new objects', async () => {
     const ns = await namespace();
     const manager = Manager.create({
       kubeConfig: env.kubeConfig,
@@ -289,7 +288,7 @@ void describe('the manager against a real API server', () => {
   });
 
   for (const releaseOnCancel of [false, true]) {
-    void it(`two managers with leader election: one reconciles; the standby takes over ${
+    it(`two managers with leader election: one reconciles; the standby takes over ${
       releaseOnCancel ? 'at once when the leader releases' : 'within lease duration + retry period'
     }; never both`, async () => {
       const ns = await namespace();
@@ -348,7 +347,7 @@ void describe('the manager against a real API server', () => {
     });
   }
 
-  void it('on lease loss aborts in-flight reconciles at once, fences writes, and start() rejects', async () => {
+  it('on lease loss aborts in-flight reconciles at once, fences writes, and start() rejects', async () => {
     const ns = await namespace();
     const journal = new Journal('a');
     journal.waitForAbort = true;

@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait-for.js';
  * 410 Gone on demand: with the watch cache off, watches are served by etcd, which the API server compacts every
  * second here; a watch resumed from a resourceVersion older than the compaction gets "too old resource version".
  */
-void describe('relisting after 410 Gone', () => {
+describe('relisting after 410 Gone', () => {
   let env: ControlPlane;
   let proxy: TcpProxy;
   let api: KubeClient;
@@ -36,7 +36,7 @@ void describe('relisting after 410 Gone', () => {
     await env.stop();
   });
 
-  void it('relists after 410 Gone and loses no event: adds, updates and deletes made during the gap all arrive', async () => {
+  it('relists after 410 Gone and loses no event: adds, updates and deletes made during the gap all arrive', async () => {
     const ns = 'gone';
     await api.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     const errors: string[] = [];

@@ -19,7 +19,7 @@ const configMap = (namespace: string, name: string, data: Record<string, string>
   data,
 });
 
-void describe('SharedInformerCache against a real API server', () => {
+describe('SharedInformerCache against a real API server', () => {
   let env: ControlPlane;
   let api: KubeClient;
   const caches: AbortController[] = [];
@@ -47,7 +47,7 @@ void describe('SharedInformerCache against a real API server', () => {
     await env.stop();
   });
 
-  void it('serves two requests for the same informer with one LIST and one WATCH, and answers reads from memory', async () => {
+  it('serves two requests for the same informer with one LIST and one WATCH, and answers reads from memory', async () => {
     const ns = await namespace('shared');
     await api.create(ConfigMap, configMap(ns, 'web-1', { a: '1' }));
     const cache = new SharedInformerCache({ kubeConfig: env.kubeConfig, resyncPeriodMs: 0 });
@@ -107,7 +107,7 @@ void describe('SharedInformerCache against a real API server', () => {
     assert.equal(first.phase, 'Stopped');
   });
 
-  void it('delivers create, modify and delete as add, update and delete events, with the store matching the API', async () => {
+  it('delivers create, modify and delete as add, update and delete events, with the store matching the API', async () => {
     const ns = await namespace('events');
     await api.create(ConfigMap, configMap(ns, 'before'));
     const { cache } = startedCache();
@@ -129,7 +129,7 @@ void describe('SharedInformerCache against a real API server', () => {
     );
   });
 
-  void it('lists 150 objects in pages of 50: three LIST requests, one informer with all 150', async () => {
+  it('lists 150 objects in pages of 50: three LIST requests, one informer with all 150', async () => {
     const ns = await namespace('paged');
     for (let batch = 0; batch < 150; batch += 10) {
       await Promise.all(
@@ -148,7 +148,7 @@ void describe('SharedInformerCache against a real API server', () => {
     assert.equal(informer.store.list().length, 150);
   });
 
-  void it('gives a handler added after sync the current objects as initial adds', async () => {
+  it('gives a handler added after sync the current objects as initial adds', async () => {
     const ns = await namespace('late');
     await api.create(ConfigMap, configMap(ns, 'a'));
     await api.create(ConfigMap, configMap(ns, 'b'));
@@ -159,7 +159,7 @@ void describe('SharedInformerCache against a real API server', () => {
     assert.deepEqual(log.lines.sort(), ['add a (initial)', 'add b (initial)']);
   });
 
-  void it('resyncs from memory as onUpdate(obj, obj, true) without a request', async () => {
+  it('resyncs from memory as onUpdate(obj, obj, true) without a request', async () => {
     const ns = await namespace('resync');
     await api.create(ConfigMap, configMap(ns, 'a'));
     const { cache } = startedCache({ resyncPeriodMs: 300 });
@@ -179,7 +179,7 @@ void describe('SharedInformerCache against a real API server', () => {
     assert.equal(await restClientRequestCount(), sent, 'resync sends no request');
   });
 
-  void it('keeps metadata only for a metadataOnly informer, with the kind it watches', async () => {
+  it('keeps metadata only for a metadataOnly informer, with the kind it watches', async () => {
     const ns = await namespace('meta');
     await api.create(Secret, {
       apiVersion: 'v1',
@@ -197,7 +197,7 @@ void describe('SharedInformerCache against a real API server', () => {
     assert.equal((stored as { data?: unknown }).data, undefined, 'no data in a metadata-only object');
   });
 
-  void it('starts an informer on the first read of a kind and waits for its sync', async () => {
+  it('starts an informer on the first read of a kind and waits for its sync', async () => {
     const ns = await namespace('lazy');
     await api.create(Secret, {
       apiVersion: 'v1',
@@ -216,7 +216,7 @@ void describe('SharedInformerCache against a real API server', () => {
     assert.ok(health.lastEventAgeMs !== undefined && health.lastEventAgeMs < 10_000);
   });
 
-  void it('fails a read of a kind the server does not serve, rather than waiting forever', async () => {
+  it('fails a read of a kind the server does not serve, rather than waiting forever', async () => {
     const Missing = defineKind({
       group: 'nowhere.spoke.dev',
       version: 'v1',

@@ -17,7 +17,7 @@ import { waitFor } from '../support/wait-for.js';
  * The informer talks to the API server through a TCP proxy the test controls, so the test decides when its watch
  * is down; the test's own writes go direct.
  */
-void describe('watch resilience: disconnects, silence and API server restarts', () => {
+describe('watch resilience: disconnects, silence and API server restarts', () => {
   let env: ControlPlane;
   let proxy: TcpProxy;
   let api: KubeClient;
@@ -64,7 +64,7 @@ void describe('watch resilience: disconnects, silence and API server restarts', 
     await env.stop();
   });
 
-  void it('resumes from the last resourceVersion after a disconnect, without relisting, and sees what changed meanwhile', async () => {
+  it('resumes from the last resourceVersion after a disconnect, without relisting, and sees what changed meanwhile', async () => {
     const ns = 'disconnect';
     const { informer, log, ready } = await watched(ns, {
       backoff: new ExponentialBackoff({ initialMs: 200, maxMs: 400 }),
@@ -96,7 +96,7 @@ void describe('watch resilience: disconnects, silence and API server restarts', 
     assert.ok(await storeMatchesApi(ns, informer));
   });
 
-  void it('reopens a watch that went silent once the inactivity timeout passes', async () => {
+  it('reopens a watch that went silent once the inactivity timeout passes', async () => {
     const ns = 'silence';
     const { informer, log, errors, ready } = await watched(ns, {
       inactivityTimeoutMs: 1500,
@@ -120,7 +120,7 @@ void describe('watch resilience: disconnects, silence and API server restarts', 
     );
   });
 
-  void it('survives an API server restart: resumes, sees later events, and drops objects deleted while it was down', async () => {
+  it('survives an API server restart: resumes, sees later events, and drops objects deleted while it was down', async () => {
     const ns = 'restart';
     // A long backoff keeps the informer away while the test changes things behind its back.
     const { informer, log, errors, ready } = await watched(ns, {

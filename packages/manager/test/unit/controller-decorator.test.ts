@@ -47,8 +47,8 @@ class StatusController implements Reconciler {
   }
 }
 
-void describe('@Controller', () => {
-  void it('records its declaration, readable with getControllerMetadata', () => {
+describe('@Controller', () => {
+  it('records its declaration, readable with getControllerMetadata', () => {
     const meta = getControllerMetadata(ProxyConfigController);
     assert.ok(meta);
     assert.equal(meta.name, 'proxy-config');
@@ -61,27 +61,27 @@ void describe('@Controller', () => {
     assert.equal(meta.predicates.length, 1);
   });
 
-  void it('applies defaults: one worker, no owns, watches, predicates or writes', () => {
+  it('applies defaults: one worker, no owns, watches, predicates or writes', () => {
     const meta = getControllerMetadata(StatusController);
     assert.ok(meta);
     assert.equal(meta.maxConcurrentReconciles, 1);
     assert.deepEqual([meta.owns, meta.watches, meta.predicates, meta.writes], [[], [], [], undefined]);
   });
 
-  void it('returns undefined for undecorated classes, and for subclasses (metadata is not inherited)', () => {
+  it('returns undefined for undecorated classes, and for subclasses (metadata is not inherited)', () => {
     class Plain {}
     class Sub extends StatusController {}
     assert.equal(getControllerMetadata(Plain), undefined);
     assert.equal(getControllerMetadata(Sub), undefined);
   });
 
-  void it('makes the class injectable: its constructor parameters are resolved by type', () => {
+  it('makes the class injectable: its constructor parameters are resolved by type', () => {
     const child = container.createChildContainer();
     const instance = child.resolve(ProxyConfigController);
     assert.equal(instance.greeting.text, 'hello');
   });
 
-  void it('rejects names that cannot label metrics and bad worker counts', () => {
+  it('rejects names that cannot label metrics and bad worker counts', () => {
     assert.throws(() => Controller({ name: 'Not_A_Label', for: Memcached }), /DNS label/);
     assert.throws(
       () => Controller({ name: 'x', for: Memcached, maxConcurrentReconciles: 0 }),

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -88,8 +87,8 @@ function loopFor(cls: new () => Reconciler, informer: MemoryInformer) {
   return { loop, reconciler };
 }
 
-void describe('ControllerLoop', () => {
-  void it('reconciles live changes before the initial-list backlog, and a live event raises a queued key', async () => {
+describe('ControllerLoop', () => {
+  it('reconciles live changes before the initial-list backlog, and a live event raises a queued key', async () => {
     const informer = new MemoryInformer();
     const { loop, reconciler } = loopFor(Scripted, informer);
     const r = reconciler as Scripted;
@@ -109,7 +108,7 @@ void describe('ControllerLoop', () => {
     await loop.stop('drain');
   });
 
-  void it('aborts a reconcile at reconcileTimeoutMs and retries it', async () => {
+  it('aborts a reconcile at reconcileTimeoutMs and retries it', async () => {
     const informer = new MemoryInformer();
     const { loop, reconciler } = loopFor(Slow, informer);
     await loop.start();
@@ -121,7 +120,7 @@ void describe('ControllerLoop', () => {
     await loop.stop('abort');
   });
 
-  void it("stop('abort') aborts in-flight signals; stop('drain') leaves them alone", async () => {
+  it("stop('abort') aborts in-flight signals; stop('drain') leaves them alone", async () => {
     for (const mode of ['drain', 'abort'] as const) {
       const informer = new MemoryInformer();
       const { loop, reconciler } = loopFor(Scripted, informer);

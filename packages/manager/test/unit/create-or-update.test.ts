@@ -17,8 +17,8 @@ for (const [name, helper] of [
   ['createOrUpdate', createOrUpdate],
   ['createOrPatch', createOrPatch],
 ] as const) {
-  void describe(name, () => {
-    void it('creates a missing object after mutating it', async () => {
+  describe(name, () => {
+    it('creates a missing object after mutating it', async () => {
       const client = new RecordingClient();
       const obj = skeleton();
       assert.equal(await helper(client, ConfigMap, obj, setData('a')), 'created');
@@ -26,7 +26,7 @@ for (const [name, helper] of [
       assert.deepEqual(obj.data, { 'nutcracker.yml': 'a' });
     });
 
-    void it('sends no write when the mutation changes nothing', async () => {
+    it('sends no write when the mutation changes nothing', async () => {
       const client = new RecordingClient();
       await helper(client, ConfigMap, skeleton(), setData('a'));
       client.calls.length = 0;
@@ -34,7 +34,7 @@ for (const [name, helper] of [
       assert.deepEqual(client.writes(), []);
     });
 
-    void it('writes when the mutation changes the object', async () => {
+    it('writes when the mutation changes the object', async () => {
       const client = new RecordingClient();
       await helper(client, ConfigMap, skeleton(), setData('a'));
       client.calls.length = 0;
@@ -42,7 +42,7 @@ for (const [name, helper] of [
       assert.equal(client.writes().length, 1);
     });
 
-    void it('refuses a mutation that renames the object', async () => {
+    it('refuses a mutation that renames the object', async () => {
       const client = new RecordingClient();
       await assert.rejects(
         helper(client, ConfigMap, skeleton(), (cm) => {
@@ -55,8 +55,8 @@ for (const [name, helper] of [
   });
 }
 
-void describe('createOrPatch', () => {
-  void it('sends a merge patch of only what changed', async () => {
+describe('createOrPatch', () => {
+  it('sends a merge patch of only what changed', async () => {
     const client = new RecordingClient();
     await createOrPatch(client, ConfigMap, skeleton(), setData('a'));
     client.calls.length = 0;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -39,8 +38,8 @@ const ref = (apiVersion: string, kind: string, name: string, controller?: boolea
   ...(controller === undefined ? {} : { controller }),
 });
 
-void describe('enqueueRequestForObject', () => {
-  void it('requests the object itself, by namespace and name', () => {
+describe('enqueueRequestForObject', () => {
+  it('requests the object itself, by namespace and name', () => {
     const q = recorder();
     const h = enqueueRequestForObject();
     const obj = { metadata: { namespace: 'ns', name: 'a' } };
@@ -55,8 +54,8 @@ void describe('enqueueRequestForObject', () => {
   });
 });
 
-void describe('enqueueRequestForOwner', () => {
-  void it('requests owners of the kind by group and kind, in the dependent namespace, whatever the version', () => {
+describe('enqueueRequestForOwner', () => {
+  it('requests owners of the kind by group and kind, in the dependent namespace, whatever the version', () => {
     const q = recorder();
     const obj = configMap([
       ref('cache.spoke.dev/v1alpha1', 'Memcached', 'web', true),
@@ -71,7 +70,7 @@ void describe('enqueueRequestForOwner', () => {
     ]);
   });
 
-  void it('with onlyController requests only the controller owner', () => {
+  it('with onlyController requests only the controller owner', () => {
     const q = recorder();
     const obj = configMap([
       ref('cache.spoke.dev/v1alpha1', 'Memcached', 'web', true),
@@ -81,7 +80,7 @@ void describe('enqueueRequestForOwner', () => {
     assert.deepEqual(q.added, [{ namespace: 'default', name: 'web' }]);
   });
 
-  void it('on update requests the owners of old and new once each, so a removed owner hears of it', () => {
+  it('on update requests the owners of old and new once each, so a removed owner hears of it', () => {
     const q = recorder();
     const before = configMap([ref('cache.spoke.dev/v1alpha1', 'Memcached', 'old', true)]);
     const after = configMap([ref('cache.spoke.dev/v1alpha1', 'Memcached', 'new', true)]);
@@ -95,7 +94,7 @@ void describe('enqueueRequestForOwner', () => {
     ]);
   });
 
-  void it('requests a cluster-scoped owner without a namespace', () => {
+  it('requests a cluster-scoped owner without a namespace', () => {
     const q = recorder();
     enqueueRequestForOwner(Node).create(
       { object: configMap([ref('v1', 'Node', 'node-1')]), isInInitialList: true },
@@ -105,8 +104,8 @@ void describe('enqueueRequestForOwner', () => {
   });
 });
 
-void describe('enqueueRequestsFromMapFunc', () => {
-  void it('requests what the function maps old and new objects to, each once', () => {
+describe('enqueueRequestsFromMapFunc', () => {
+  it('requests what the function maps old and new objects to, each once', () => {
     const q = recorder();
     const h = enqueueRequestsFromMapFunc((obj) => {
       const svc = obj.metadata?.labels?.['kubernetes.io/service-name'];

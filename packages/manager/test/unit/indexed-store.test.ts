@@ -25,8 +25,8 @@ const owned = (
 });
 const byApp = (o: V1ConfigMap): string[] => (o.metadata?.labels?.app ? [o.metadata.labels.app] : []);
 
-void describe('IndexedStore', () => {
-  void it('files objects under namespace/name and keeps indexes in step with updates and deletes', () => {
+describe('IndexedStore', () => {
+  it('files objects under namespace/name and keeps indexes in step with updates and deletes', () => {
     const store = new IndexedStore<V1ConfigMap>({ app: byApp });
     store.upsert(owned('web-1', 'default'));
     store.upsert(owned('web-2', 'default'));
@@ -57,14 +57,14 @@ void describe('IndexedStore', () => {
     assert.equal(store.get('default/web-1'), undefined);
   });
 
-  void it('indexes stored objects when an index is added later', () => {
+  it('indexes stored objects when an index is added later', () => {
     const store = new IndexedStore<V1ConfigMap>();
     store.upsert(owned('web-1', 'default'));
     store.addIndexers({ app: byApp });
     assert.equal(store.byIndex('app', 'web').length, 1);
   });
 
-  void it('refuses to redefine an index with another function, and to query an unknown one', () => {
+  it('refuses to redefine an index with another function, and to query an unknown one', () => {
     const store = new IndexedStore<V1ConfigMap>({ app: byApp });
     store.addIndexers({ app: byApp });
     assert.throws(() => {
@@ -74,14 +74,14 @@ void describe('IndexedStore', () => {
   });
 });
 
-void describe('ControllerOwnerIndex', () => {
+describe('ControllerOwnerIndex', () => {
   const store = new IndexedStore<V1ConfigMap>({ [ControllerOwnerIndex]: indexByControllerOwner });
   store.upsert(owned('a', 'default', {}));
   store.upsert(owned('b', 'other', {}));
   store.upsert(owned('c', 'default', { controller: false }));
   store.upsert(owned('d', 'default'));
 
-  void it('finds what a namespaced owner controls, in its namespace only', () => {
+  it('finds what a namespaced owner controls, in its namespace only', () => {
     const value = controllerOwnerIndexValue(Deployment, { namespace: 'default', name: 'web' });
     assert.equal(value, 'apps/Deployment/default/web');
     assert.deepEqual(
@@ -90,11 +90,11 @@ void describe('ControllerOwnerIndex', () => {
     );
   });
 
-  void it('ignores owner references that are not the controller', () => {
+  it('ignores owner references that are not the controller', () => {
     assert.deepEqual(indexByControllerOwner(owned('c', 'default', { controller: false })), []);
   });
 
-  void it('names the core group "core" and a cluster-scoped owner with an empty namespace', () => {
+  it('names the core group "core" and a cluster-scoped owner with an empty namespace', () => {
     assert.equal(controllerOwnerIndexValue(Namespace, { name: 'team-a' }), 'core/Namespace//team-a');
     const byRole = owned('e', 'x', {
       apiVersion: 'rbac.authorization.k8s.io/v1',

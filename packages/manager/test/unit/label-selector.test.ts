@@ -6,8 +6,8 @@ const labels = { app: 'web', tier: 'frontend', replicas: '3' };
 const matches = (selector: string, l: Record<string, string> | undefined = labels): boolean =>
   parseLabelSelector(selector).matches(l);
 
-void describe('label selectors, as the API server reads them', () => {
-  void it('matches equality and inequality', () => {
+describe('label selectors, as the API server reads them', () => {
+  it('matches equality and inequality', () => {
     assert.equal(matches('app=web'), true);
     assert.equal(matches('app==web'), true);
     assert.equal(matches('app=db'), false);
@@ -15,36 +15,36 @@ void describe('label selectors, as the API server reads them', () => {
     assert.equal(matches('missing!=x'), true, 'a missing label satisfies !=');
   });
 
-  void it('matches set-based clauses', () => {
+  it('matches set-based clauses', () => {
     assert.equal(matches('tier in (frontend, backend)'), true);
     assert.equal(matches('tier notin (frontend)'), false);
     assert.equal(matches('missing notin (x)'), true);
     assert.equal(matches('missing in (x)'), false);
   });
 
-  void it('matches existence and absence', () => {
+  it('matches existence and absence', () => {
     assert.equal(matches('app'), true);
     assert.equal(matches('!app'), false);
     assert.equal(matches('!canary'), true);
   });
 
-  void it('matches numeric comparisons', () => {
+  it('matches numeric comparisons', () => {
     assert.equal(matches('replicas>2'), true);
     assert.equal(matches('replicas<3'), false);
   });
 
-  void it('requires every clause (commas inside parentheses do not split)', () => {
+  it('requires every clause (commas inside parentheses do not split)', () => {
     assert.equal(matches('app=web,tier in (frontend,x),!canary'), true);
     assert.equal(matches('app=web,tier=backend'), false);
   });
 
-  void it('matches everything with an empty selector, even objects without labels', () => {
+  it('matches everything with an empty selector, even objects without labels', () => {
     assert.equal(matches(''), true);
     assert.equal(parseLabelSelector('').matches(undefined), true);
     assert.equal(parseLabelSelector('app').matches(undefined), false);
   });
 
-  void it('rejects malformed selectors', () => {
+  it('rejects malformed selectors', () => {
     assert.throws(() => parseLabelSelector('app in (a'), /unbalanced/);
     assert.throws(() => parseLabelSelector('a=b=c'), /cannot parse/);
     assert.throws(() => parseLabelSelector('x>abc'), /needs an integer/);

@@ -27,8 +27,8 @@ const cm = (namespace = 'default'): V1ConfigMap => ({
   metadata: { name: 'web-proxy', namespace },
 });
 
-void describe('finalizers', () => {
-  void it('adds once, reports whether the object changed, and removes', () => {
+describe('finalizers', () => {
+  it('adds once, reports whether the object changed, and removes', () => {
     const obj = cm();
     assert.equal(addFinalizer(obj, 'cache.spoke.dev/cleanup'), true);
     assert.equal(addFinalizer(obj, 'cache.spoke.dev/cleanup'), false);
@@ -40,8 +40,8 @@ void describe('finalizers', () => {
   });
 });
 
-void describe('setControllerReference', () => {
-  void it('adds a controller reference that blocks owner deletion, idempotently', () => {
+describe('setControllerReference', () => {
+  it('adds a controller reference that blocks owner deletion, idempotently', () => {
     const obj = cm();
     setControllerReference(owner('web', 'u1'), Memcached, obj);
     setControllerReference(owner('web', 'u1'), Memcached, obj);
@@ -60,7 +60,7 @@ void describe('setControllerReference', () => {
     );
   });
 
-  void it('refuses when another object already controls it', () => {
+  it('refuses when another object already controls it', () => {
     const obj = cm();
     setControllerReference(owner('web', 'u1'), Memcached, obj);
     assert.throws(() => {
@@ -68,7 +68,7 @@ void describe('setControllerReference', () => {
     }, AlreadyOwnedError);
   });
 
-  void it('refuses an owner in another namespace, a namespaced owner of a cluster-scoped object, and an owner without uid', () => {
+  it('refuses an owner in another namespace, a namespaced owner of a cluster-scoped object, and an owner without uid', () => {
     assert.throws(() => {
       setControllerReference(owner('web', 'u1', 'other'), Memcached, cm());
     }, /share the namespace/);
@@ -81,7 +81,7 @@ void describe('setControllerReference', () => {
     }, /no uid/);
   });
 
-  void it('lets a cluster-scoped owner control a namespaced object', () => {
+  it('lets a cluster-scoped owner control a namespaced object', () => {
     const obj = cm();
     setControllerReference(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', uid: 'n1' } },
@@ -92,14 +92,14 @@ void describe('setControllerReference', () => {
   });
 });
 
-void describe('JSON diff helpers', () => {
-  void it('deepEqual treats undefined keys as absent and compares arrays by position', () => {
+describe('JSON diff helpers', () => {
+  it('deepEqual treats undefined keys as absent and compares arrays by position', () => {
     assert.equal(deepEqual({ a: 1, b: undefined }, { a: 1 }), true);
     assert.equal(deepEqual({ a: [1, 2] }, { a: [2, 1] }), false);
     assert.equal(deepEqual({ a: { b: null } }, { a: { b: null } }), true);
   });
 
-  void it('createMergePatch sends changed fields, nulls removed ones, replaces arrays whole', () => {
+  it('createMergePatch sends changed fields, nulls removed ones, replaces arrays whole', () => {
     const before = { metadata: { labels: { a: '1', b: '2' } }, spec: { ports: [1, 2], replicas: 1 } };
     const after = { metadata: { labels: { a: '1', c: '3' } }, spec: { ports: [1], replicas: 1 } };
     assert.deepEqual(createMergePatch(before, after), {

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node models are classes, API objects are plain JSON */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -26,8 +25,8 @@ const update = (o: Partial<Meta>, n: Partial<Meta>) => ({
 });
 const create = (meta: Partial<Meta> = {}) => ({ object: obj(meta), isInInitialList: false });
 
-void describe('predicates', () => {
-  void it('generationChanged passes spec changes only, and every create/delete/generic', () => {
+describe('predicates', () => {
+  it('generationChanged passes spec changes only, and every create/delete/generic', () => {
     const p = generationChanged();
     assert.equal(p.update(update({ generation: 1 }, { generation: 2 })), true);
     assert.equal(
@@ -39,13 +38,13 @@ void describe('predicates', () => {
     assert.equal(p.generic({ object: obj({}) }), true);
   });
 
-  void it('resourceVersionChanged drops resyncs', () => {
+  it('resourceVersionChanged drops resyncs', () => {
     const p = resourceVersionChanged();
     assert.equal(p.update(update({ resourceVersion: '5' }, { resourceVersion: '5' })), false);
     assert.equal(p.update(update({ resourceVersion: '5' }, { resourceVersion: '6' })), true);
   });
 
-  void it('labelChanged and annotationChanged compare maps, absent equals empty', () => {
+  it('labelChanged and annotationChanged compare maps, absent equals empty', () => {
     assert.equal(labelChanged().update(update({ labels: { a: '1' } }, { labels: { a: '1' } })), false);
     assert.equal(labelChanged().update(update({ labels: { a: '1' } }, { labels: { a: '2' } })), true);
     assert.equal(labelChanged().update(update({ labels: { a: '1' } }, { labels: { b: '1' } })), true);
@@ -54,7 +53,7 @@ void describe('predicates', () => {
     assert.equal(annotationChanged().update(update({ labels: { a: '1' } }, {})), false);
   });
 
-  void it('labelSelector applies matchLabels and every matchExpressions operator', () => {
+  it('labelSelector applies matchLabels and every matchExpressions operator', () => {
     const p = labelSelector({
       matchLabels: { app: 'memcached' },
       matchExpressions: [
@@ -79,7 +78,7 @@ void describe('predicates', () => {
     assert.equal(labelSelector({}).create(create()), true, 'empty selector matches everything');
   });
 
-  void it('and/or/not combine predicates per event type', () => {
+  it('and/or/not combine predicates per event type', () => {
     const spec = generationChanged();
     const labels = labelChanged();
     const either = or(spec, labels);
@@ -92,7 +91,7 @@ void describe('predicates', () => {
     assert.equal(or().create(create()), false);
   });
 
-  void it('custom functions: missing ones pass; newPredicateFuncs tests every event object', () => {
+  it('custom functions: missing ones pass; newPredicateFuncs tests every event object', () => {
     const noDeletes = predicateFuncs({ delete: () => false });
     assert.equal(noDeletes.delete({ object: obj({}) }), false);
     assert.equal(noDeletes.create(create()), true);

@@ -45,8 +45,8 @@ function reflector() {
   return { r, store, changes, apply, list };
 }
 
-void describe('Reflector', () => {
-  void it('stores the first list as adds marked isInInitialList, then reports synced', () => {
+describe('Reflector', () => {
+  it('stores the first list as adds marked isInInitialList, then reports synced', () => {
     const { r, store, changes, list } = reflector();
     assert.equal(r.synced, false);
     list('10', cm('a', '1'), cm('b', '2'));
@@ -56,14 +56,14 @@ void describe('Reflector', () => {
     assert.deepEqual(store.keys().sort(), ['default/a', 'default/b']);
   });
 
-  void it('buffers a list until InitDone: the store does not change mid-list', () => {
+  it('buffers a list until InitDone: the store does not change mid-list', () => {
     const { store, apply, list } = reflector();
     list('10', cm('a', '1'));
     apply({ type: 'Init' }, { type: 'InitApply', object: cm('b', '2') });
     assert.deepEqual(store.keys(), ['default/a']);
   });
 
-  void it('after a relist, deletes objects that vanished during the gap (no ghosts) and updates only what changed', () => {
+  it('after a relist, deletes objects that vanished during the gap (no ghosts) and updates only what changed', () => {
     const { store, changes, list } = reflector();
     list('10', cm('a', '1'), cm('b', '2'), cm('c', '3'));
     changes.length = 0;
@@ -72,7 +72,7 @@ void describe('Reflector', () => {
     assert.deepEqual(store.keys().sort(), ['default/a', 'default/c', 'default/d']);
   });
 
-  void it('delivers a deleted-during-the-gap object in the state the store last held', () => {
+  it('delivers a deleted-during-the-gap object in the state the store last held', () => {
     const deleted: V1ConfigMap[] = [];
     const store = new IndexedStore<V1ConfigMap>();
     const r = new Reflector<V1ConfigMap>({
@@ -92,7 +92,7 @@ void describe('Reflector', () => {
     assert.deepEqual(deleted, [last]);
   });
 
-  void it('a list left unfinished is superseded by the next Init', () => {
+  it('a list left unfinished is superseded by the next Init', () => {
     const { store, changes, apply, list } = reflector();
     list('10', cm('a', '1'));
     apply({ type: 'Init' }, { type: 'InitApply', object: cm('half', '5') });
@@ -102,7 +102,7 @@ void describe('Reflector', () => {
     assert.equal(store.get('default/half'), undefined);
   });
 
-  void it('applies watch events as add, update and delete, and tracks bookmarks', () => {
+  it('applies watch events as add, update and delete, and tracks bookmarks', () => {
     const { r, store, changes, apply, list } = reflector();
     list('10');
     apply(
@@ -117,7 +117,7 @@ void describe('Reflector', () => {
     assert.equal(r.resourceVersion, '31');
   });
 
-  void it('stores objects through the transform (managedFields stripped by default in informers)', () => {
+  it('stores objects through the transform (managedFields stripped by default in informers)', () => {
     const { store, apply, list } = reflector();
     list('1');
     apply({

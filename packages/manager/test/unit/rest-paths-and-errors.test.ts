@@ -11,8 +11,8 @@ import {
 } from '../../src/kinds/builtin-kinds.js';
 import { defineKind } from '../../src/kinds/resource-kind.js';
 
-void describe('REST paths', () => {
-  void it('puts the core group under /api and the others under /apis/<group>', () => {
+describe('REST paths', () => {
+  it('puts the core group under /api and the others under /apis/<group>', () => {
     assert.equal(
       resourcePath(ConfigMap, { namespace: 'default', name: 'a' }),
       '/api/v1/namespaces/default/configmaps/a',
@@ -24,21 +24,21 @@ void describe('REST paths', () => {
     assert.equal(resourcePath(Deployment), '/apis/apps/v1/deployments');
   });
 
-  void it('ignores the namespace of cluster-scoped kinds', () => {
+  it('ignores the namespace of cluster-scoped kinds', () => {
     assert.equal(
       resourcePath(CustomResourceDefinition, { namespace: 'x', name: 'a.b.c' }),
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/a.b.c',
     );
   });
 
-  void it('leaves undefined query parameters out', () => {
+  it('leaves undefined query parameters out', () => {
     assert.equal(
       withQuery('/api/v1/pods', { limit: 50, continue: undefined, watch: true }),
       '/api/v1/pods?limit=50&watch=true',
     );
   });
 
-  void it('names targets in errors as "apps/v1 Deployment default/web-proxy"', () => {
+  it('names targets in errors as "apps/v1 Deployment default/web-proxy"', () => {
     assert.equal(
       describeTarget(Deployment, { namespace: 'default', name: 'web-proxy' }),
       'apps/v1 Deployment default/web-proxy',
@@ -47,8 +47,8 @@ void describe('REST paths', () => {
   });
 });
 
-void describe('ApiError from a response', () => {
-  void it('carries the verb, the object, the code and the server message', () => {
+describe('ApiError from a response', () => {
+  it('carries the verb, the object, the code and the server message', () => {
     const body = JSON.stringify({
       kind: 'Status',
       code: 409,
@@ -64,14 +64,14 @@ void describe('ApiError from a response', () => {
     assert.equal(isConflict(err), true);
   });
 
-  void it('derives the reason from the code when the body is not a Status', () => {
+  it('derives the reason from the code when the body is not a Status', () => {
     const err = apiErrorFromResponse('get v1 ConfigMap default/a', 404, '<html>not here</html>');
     assert.equal(err.reason, 'NotFound');
     assert.equal(isNotFound(err), true);
     assert.equal(err.message, 'get v1 ConfigMap default/a: 404 Not Found: <html>not here</html>');
   });
 
-  void it('recognises an expired resourceVersion or continue token', () => {
+  it('recognises an expired resourceVersion or continue token', () => {
     const expired = apiErrorFromResponse(
       'list v1 ConfigMap',
       410,
@@ -83,8 +83,8 @@ void describe('ApiError from a response', () => {
   });
 });
 
-void describe('built-in kinds', () => {
-  void it('tells built-in API groups from custom resources', () => {
+describe('built-in kinds', () => {
+  it('tells built-in API groups from custom resources', () => {
     assert.equal(isBuiltinKind(Deployment), true);
     assert.equal(isBuiltinKind(ConfigMap), true);
     const custom = defineKind({

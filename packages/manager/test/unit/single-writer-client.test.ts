@@ -36,8 +36,8 @@ function guarded() {
   return { inner, client };
 }
 
-void describe('single-writer client', () => {
-  void it('passes writes of the kind it writes through', async () => {
+describe('single-writer client', () => {
+  it('passes writes of the kind it writes through', async () => {
     const { inner, client } = guarded();
     await client.create(ConfigMap, configMap);
     await client.patch(
@@ -49,7 +49,7 @@ void describe('single-writer client', () => {
     assert.equal(inner.writes().length, 3);
   });
 
-  void it('rejects a write of another kind before anything reaches the inner client, naming controller and kind', async () => {
+  it('rejects a write of another kind before anything reaches the inner client, naming controller and kind', async () => {
     const { inner, client } = guarded();
     const deployment = {
       apiVersion: 'apps/v1',
@@ -79,7 +79,7 @@ void describe('single-writer client', () => {
     assert.deepEqual(inner.calls, []);
   });
 
-  void it('allows status writes of the reconciled kind', async () => {
+  it('allows status writes of the reconciled kind', async () => {
     const { inner, client } = guarded();
     await client.status.update(Memcached, { ...memcached, status: { readyReplicas: 3 } });
     await client.status.patch(
@@ -93,7 +93,7 @@ void describe('single-writer client', () => {
     ]);
   });
 
-  void it('allows finalizer-only patches of the reconciled kind, and nothing more', async () => {
+  it('allows finalizer-only patches of the reconciled kind, and nothing more', async () => {
     const { inner, client } = guarded();
     const key = { namespace: 'default', name: 'web' };
     await client.patch(Memcached, key, {
@@ -129,7 +129,7 @@ void describe('single-writer client', () => {
     assert.equal(inner.writes().length, 2);
   });
 
-  void it('allows a finalizer-only update of the reconciled kind, judged against the cached object', async () => {
+  it('allows a finalizer-only update of the reconciled kind, judged against the cached object', async () => {
     const { inner, client } = guarded();
     const withFinalizer = structuredClone(memcached) as typeof memcached & {
       metadata: { finalizers?: string[] };
@@ -142,7 +142,7 @@ void describe('single-writer client', () => {
     assert.equal(inner.writes().length, 1);
   });
 
-  void it('passes reads of any kind through', async () => {
+  it('passes reads of any kind through', async () => {
     const { inner, client } = guarded();
     await client.get(Deployment, { namespace: 'default', name: 'x' });
     await client.list(ConfigMap);

@@ -12,8 +12,8 @@ import {
 const t0 = new Date('2025-01-01T00:00:00.123Z');
 const t1 = new Date('2025-01-01T00:05:00Z');
 
-void describe('status conditions (metav1.Condition helpers)', () => {
-  void it('adds a missing condition with lastTransitionTime now (second precision) and the observed generation', () => {
+describe('status conditions (metav1.Condition helpers)', () => {
+  it('adds a missing condition with lastTransitionTime now (second precision) and the observed generation', () => {
     const conditions: Condition[] = [];
     const changed = setStatusCondition(
       conditions,
@@ -34,7 +34,7 @@ void describe('status conditions (metav1.Condition helpers)', () => {
     ]);
   });
 
-  void it('keeps lastTransitionTime when only the reason or message changes', () => {
+  it('keeps lastTransitionTime when only the reason or message changes', () => {
     const conditions: Condition[] = [];
     setStatusCondition(
       conditions,
@@ -54,7 +54,7 @@ void describe('status conditions (metav1.Condition helpers)', () => {
     assert.equal(conditions[0].observedGeneration, 2);
   });
 
-  void it('moves lastTransitionTime when the status changes', () => {
+  it('moves lastTransitionTime when the status changes', () => {
     const conditions: Condition[] = [];
     setStatusCondition(
       conditions,
@@ -72,7 +72,7 @@ void describe('status conditions (metav1.Condition helpers)', () => {
     assert.equal(isStatusConditionFalse(conditions, 'Available'), true);
   });
 
-  void it('reports no change when nothing changed, so the status need not be written', () => {
+  it('reports no change when nothing changed, so the status need not be written', () => {
     const conditions: Condition[] = [];
     setStatusCondition(
       conditions,
@@ -92,7 +92,7 @@ void describe('status conditions (metav1.Condition helpers)', () => {
     assert.equal(conditions[0]?.lastTransitionTime, '2025-01-01T00:00:00Z');
   });
 
-  void it('finds, tests and removes conditions by type', () => {
+  it('finds, tests and removes conditions by type', () => {
     const conditions: Condition[] = [];
     setStatusCondition(conditions, { type: 'Progressing', status: 'True', reason: 'Rolling', message: '' });
     assert.equal(findStatusCondition(conditions, 'Progressing')?.reason, 'Rolling');

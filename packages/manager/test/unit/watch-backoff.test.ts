@@ -6,19 +6,19 @@ function sequence(backoff: { next(): number }, n: number): number[] {
   return Array.from({ length: n }, () => backoff.next());
 }
 
-void describe('ExponentialBackoff', () => {
-  void it('doubles from 800 ms up to a 30 s ceiling', () => {
+describe('ExponentialBackoff', () => {
+  it('doubles from 800 ms up to a 30 s ceiling', () => {
     const backoff = new ExponentialBackoff({ random: () => 0 });
     assert.deepEqual(sequence(backoff, 8), [800, 1600, 3200, 6400, 12800, 25600, 30000, 30000]);
   });
 
-  void it('shortens each delay by at most a quarter (jitter)', () => {
+  it('shortens each delay by at most a quarter (jitter)', () => {
     const backoff = new ExponentialBackoff({ random: () => 0.999999 });
     const delays = sequence(backoff, 8);
     assert.deepEqual(delays, [600, 1200, 2400, 4800, 9600, 19200, 22500, 22500]);
   });
 
-  void it('jitters between 75% and 100% of the exponential delay', () => {
+  it('jitters between 75% and 100% of the exponential delay', () => {
     const backoff = defaultWatchBackoff();
     for (const [i, delay] of sequence(backoff, 12).entries()) {
       const base = Math.min(30_000, 800 * 2 ** i);
@@ -29,7 +29,7 @@ void describe('ExponentialBackoff', () => {
     }
   });
 
-  void it('starts over after a healthy period with no failures', () => {
+  it('starts over after a healthy period with no failures', () => {
     let now = 0;
     const backoff = new ExponentialBackoff({ random: () => 0, now: () => now, resetAfterMs: 120_000 });
     assert.deepEqual(sequence(backoff, 3), [800, 1600, 3200]);
@@ -39,14 +39,14 @@ void describe('ExponentialBackoff', () => {
     assert.equal(backoff.next(), 800, 'a failure after two quiet minutes starts over');
   });
 
-  void it('starts over on reset()', () => {
+  it('starts over on reset()', () => {
     const backoff = new ExponentialBackoff({ random: () => 0 });
     sequence(backoff, 5);
     backoff.reset();
     assert.equal(backoff.next(), 800);
   });
 
-  void it('rejects settings that cannot make a sequence', () => {
+  it('rejects settings that cannot make a sequence', () => {
     assert.throws(() => new ExponentialBackoff({ initialMs: 0 }), RangeError);
     assert.throws(() => new ExponentialBackoff({ initialMs: 5000, maxMs: 1000 }), RangeError);
     assert.throws(() => new ExponentialBackoff({ jitter: 1 }), RangeError);

@@ -16,9 +16,9 @@ function step(state: WatcherState, input: WatcherInput<V1ConfigMap>) {
   return transition(state, input, 'watch v1 ConfigMap');
 }
 
-void describe('watcher state machine', () => {
-  void describe('Empty (nothing listed)', () => {
-    void it('goes to InitListed on a single-page list, bracketing the objects with Init and InitDone', () => {
+describe('watcher state machine', () => {
+  describe('Empty (nothing listed)', () => {
+    it('goes to InitListed on a single-page list, bracketing the objects with Init and InitDone', () => {
       const s = step(
         { phase: 'Empty' },
         { type: 'ListPage', items: [cm('a', '5'), cm('b', '6')], resourceVersion: '7' },
@@ -32,7 +32,7 @@ void describe('watcher state machine', () => {
       assert.equal(s.backoff, false);
     });
 
-    void it('goes to InitPage when the server returns a continue token', () => {
+    it('goes to InitPage when the server returns a continue token', () => {
       const s = step(
         { phase: 'Empty' },
         { type: 'ListPage', items: [cm('a', '5')], resourceVersion: '7', continueToken: 'c1' },
@@ -44,7 +44,7 @@ void describe('watcher state machine', () => {
       );
     });
 
-    void it('stays Empty and backs off when the list fails', () => {
+    it('stays Empty and backs off when the list fails', () => {
       const s = step({ phase: 'Empty' }, { type: 'ListFailed', error: unavailable });
       assert.deepEqual(s.state, { phase: 'Empty' });
       assert.equal(s.backoff, true);
@@ -52,8 +52,8 @@ void describe('watcher state machine', () => {
     });
   });
 
-  void describe('InitPage (part-way through a paginated list)', () => {
-    void it('emits no second Init and finishes on the last page', () => {
+  describe('InitPage (part-way through a paginated list)', () => {
+    it('emits no second Init and finishes on the last page', () => {
       const s = step(
         { phase: 'InitPage', continueToken: 'c1' },
         { type: 'ListPage', items: [cm('b', '6')], resourceVersion: '7' },
@@ -65,33 +65,33 @@ void describe('watcher state machine', () => {
       assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '7' });
     });
 
-    void it('relists from scratch at once when the continue token expired (410)', () => {
+    it('relists from scratch at once when the continue token expired (410)', () => {
       const s = step({ phase: 'InitPage', continueToken: 'c1' }, { type: 'ListFailed', error: gone });
       assert.deepEqual(s.state, { phase: 'Empty' });
       assert.equal(s.backoff, false);
     });
 
-    void it('retries the same page after the backoff on other errors', () => {
+    it('retries the same page after the backoff on other errors', () => {
       const s = step({ phase: 'InitPage', continueToken: 'c1' }, { type: 'ListFailed', error: unavailable });
       assert.deepEqual(s.state, { phase: 'InitPage', continueToken: 'c1' });
       assert.equal(s.backoff, true);
     });
   });
 
-  void describe('InitListed (listed, or watch dropped)', () => {
-    void it('goes to Watching from the same resourceVersion when the watch opens', () => {
+  describe('InitListed (listed, or watch dropped)', () => {
+    it('goes to Watching from the same resourceVersion when the watch opens', () => {
       const s = step({ phase: 'InitListed', resourceVersion: '7' }, { type: 'WatchStarted' });
       assert.deepEqual(s.state, { phase: 'Watching', resourceVersion: '7' });
       assert.deepEqual(s.events, []);
     });
 
-    void it('relists when the watch is refused with 410 Gone', () => {
+    it('relists when the watch is refused with 410 Gone', () => {
       const s = step({ phase: 'InitListed', resourceVersion: '7' }, { type: 'WatchFailed', error: gone });
       assert.deepEqual(s.state, { phase: 'Empty' });
       assert.equal(s.backoff, false);
     });
 
-    void it('retries the watch from the same resourceVersion after the backoff when the server is down', () => {
+    it('retries the watch from the same resourceVersion after the backoff when the server is down', () => {
       const s = step(
         { phase: 'InitListed', resourceVersion: '7' },
         { type: 'WatchFailed', error: unavailable },
@@ -101,10 +101,10 @@ void describe('watcher state machine', () => {
     });
   });
 
-  void describe('Watching', () => {
+  describe('Watching', () => {
     const watching: WatcherState = { phase: 'Watching', resourceVersion: '7' };
 
-    void it('turns ADDED and MODIFIED into Apply and DELETED into Delete, advancing the resourceVersion', () => {
+    it('turns ADDED and MODIFIED into Apply and DELETED into Delete, advancing the resourceVersion', () => {
       const added = step(watching, { type: 'WatchEvent', event: { type: 'ADDED', object: cm('c', '8') } });
       assert.deepEqual(added.events, [{ type: 'Apply', object: cm('c', '8') }]);
       assert.deepEqual(added.state, { phase: 'Watching', resourceVersion: '8' });
@@ -121,7 +121,7 @@ void describe('watcher state machine', () => {
       assert.deepEqual(deleted.state, { phase: 'Watching', resourceVersion: '10' });
     });
 
-    void it('records a BOOKMARK so that a reconnect resumes after it', () => {
+    it('records a BOOKMARK so that a reconnect resumes after it', () => {
       const bookmark = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '42' } };
       const s = step(watching, { type: 'WatchEvent', event: { type: 'BOOKMARK', object: bookmark } });
       assert.deepEqual(s.events, [{ type: 'Bookmark', resourceVersion: '42' }]);
@@ -129,19 +129,19 @@ void describe('watcher state machine', () => {
       assert.deepEqual(closed.state, { phase: 'InitListed', resourceVersion: '42' });
     });
 
-    void it('resumes from the last resourceVersion at once when the server closes the stream', () => {
+    it('resumes from the last resourceVersion at once when the server closes the stream', () => {
       const s = step(watching, { type: 'WatchClosed' });
       assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '7' });
       assert.equal(s.backoff, false);
     });
 
-    void it('resumes from the last resourceVersion after the backoff when the connection breaks or goes silent', () => {
+    it('resumes from the last resourceVersion after the backoff when the connection breaks or goes silent', () => {
       const s = step(watching, { type: 'WatchBroken', error: new Error('no event for 180000 ms') });
       assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '7' });
       assert.equal(s.backoff, true);
     });
 
-    void it('relists after an in-stream 410 "too old resource version" error', () => {
+    it('relists after an in-stream 410 "too old resource version" error', () => {
       const status = {
         kind: 'Status',
         code: 410,
@@ -155,14 +155,14 @@ void describe('watcher state machine', () => {
       assert.equal(s.error.message, 'watch v1 ConfigMap: 410 Gone: too old resource version: 7 (12)');
     });
 
-    void it('reopens the watch after the backoff on other in-stream errors', () => {
+    it('reopens the watch after the backoff on other in-stream errors', () => {
       const status = { kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd leader changed' };
       const s = step(watching, { type: 'WatchEvent', event: { type: 'ERROR', object: status } });
       assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '7' });
       assert.equal(s.backoff, true);
     });
 
-    void it('refuses inputs that cannot follow a watch (a programming error, not a server error)', () => {
+    it('refuses inputs that cannot follow a watch (a programming error, not a server error)', () => {
       assert.throws(
         () => step(watching, { type: 'ListPage', items: [], resourceVersion: '1' }),
         /Watching got ListPage/,

@@ -23,8 +23,8 @@ async function settled<T>(p: Promise<T>): Promise<T | 'pending'> {
   ]);
 }
 
-void describe('ItemExponentialFailureRateLimiter', () => {
-  void it('doubles from 5 ms per failure of one item and caps at 1000 s', () => {
+describe('ItemExponentialFailureRateLimiter', () => {
+  it('doubles from 5 ms per failure of one item and caps at 1000 s', () => {
     const rl = new ItemExponentialFailureRateLimiter();
     const delays = Array.from({ length: 8 }, () => rl.when('a'));
     assert.deepEqual(delays, [5, 10, 20, 40, 80, 160, 320, 640]);
@@ -33,7 +33,7 @@ void describe('ItemExponentialFailureRateLimiter', () => {
     assert.equal(rl.numRequeues('a'), 39);
   });
 
-  void it('tracks items independently and forget restarts the backoff', () => {
+  it('tracks items independently and forget restarts the backoff', () => {
     const rl = new ItemExponentialFailureRateLimiter(1, 100);
     rl.when('a');
     rl.when('a');
@@ -43,15 +43,15 @@ void describe('ItemExponentialFailureRateLimiter', () => {
     assert.equal(rl.when('a'), 1);
   });
 
-  void it('never overflows to Infinity or NaN after very many failures', () => {
+  it('never overflows to Infinity or NaN after very many failures', () => {
     const rl = new ItemExponentialFailureRateLimiter(5, 1_000_000);
     for (let i = 0; i < 2000; i++) rl.when('a');
     assert.equal(rl.when('a'), 1_000_000);
   });
 });
 
-void describe('BucketRateLimiter', () => {
-  void it('lets a burst through, then spaces retries at 1/qps and refills over time', () => {
+describe('BucketRateLimiter', () => {
+  it('lets a burst through, then spaces retries at 1/qps and refills over time', () => {
     const clock = new FakeClock();
     const rl = new BucketRateLimiter({ qps: 10, burst: 3, clock });
     assert.deepEqual([rl.when('a'), rl.when('b'), rl.when('c')], [0, 0, 0]);
@@ -63,8 +63,8 @@ void describe('BucketRateLimiter', () => {
   });
 });
 
-void describe('defaultControllerRateLimiter', () => {
-  void it('is the max of per-item backoff and the 10 qps / burst 100 bucket', () => {
+describe('defaultControllerRateLimiter', () => {
+  it('is the max of per-item backoff and the 10 qps / burst 100 bucket', () => {
     const clock = new FakeClock();
     const rl = defaultControllerRateLimiter(clock);
     assert.equal(rl.when('x'), 5);
@@ -76,7 +76,7 @@ void describe('defaultControllerRateLimiter', () => {
     assert.equal(rl.numRequeues('x'), 0);
   });
 
-  void it('MaxOfRateLimiter records the failure in every limiter', () => {
+  it('MaxOfRateLimiter records the failure in every limiter', () => {
     const a = new ItemExponentialFailureRateLimiter(1, 1000);
     const b = new ItemExponentialFailureRateLimiter(2, 1000);
     const rl = new MaxOfRateLimiter(a, b);
@@ -87,11 +87,11 @@ void describe('defaultControllerRateLimiter', () => {
   });
 });
 
-void describe('RateLimitingQueue', () => {
+describe('RateLimitingQueue', () => {
   const newQueue = (clock = new FakeClock()) =>
     new RateLimitingQueue<string>({ clock, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1000) });
 
-  void it('queues a key once however many times it is added', async () => {
+  it('queues a key once however many times it is added', async () => {
     const q = newQueue();
     for (let i = 0; i < 1000; i++) q.add('default/a');
     q.add('default/b');
@@ -101,13 +101,13 @@ void describe('RateLimitingQueue', () => {
     assert.equal(q.len(), 0);
   });
 
-  void it('hands out in FIFO order among equal priorities', async () => {
+  it('hands out in FIFO order among equal priorities', async () => {
     const q = newQueue();
     for (const k of ['c', 'a', 'b']) q.add(k);
     assert.deepEqual([await q.get(), await q.get(), await q.get()], ['c', 'a', 'b']);
   });
 
-  void it('never hands one key to two workers: an add while processing waits for done', async () => {
+  it('never hands one key to two workers: an add while processing waits for done', async () => {
     const q = newQueue();
     q.add('k');
     assert.equal(await q.get(), 'k');
@@ -121,7 +121,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(q.len(), 0);
   });
 
-  void it('a key added while processing is handed out once after done, after other keys are not blocked', async () => {
+  it('a key added while processing is handed out once after done, after other keys are not blocked', async () => {
     const q = newQueue();
     q.add('a');
     assert.equal(await q.get(), 'a');
@@ -132,7 +132,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(await q.get(), 'a');
   });
 
-  void it('hands out higher priority first; a live add raises a low-priority queued key', async () => {
+  it('hands out higher priority first; a live add raises a low-priority queued key', async () => {
     const q = newQueue();
     q.add('initial-1', { priority: LowPriority });
     q.add('initial-2', { priority: LowPriority });
@@ -141,7 +141,7 @@ void describe('RateLimitingQueue', () => {
     assert.deepEqual([await q.get(), await q.get(), await q.get()], ['live', 'initial-2', 'initial-1']);
   });
 
-  void it('a low-priority add never lowers a queued key', async () => {
+  it('a low-priority add never lowers a queued key', async () => {
     const q = newQueue();
     q.add('a');
     q.add('b', { priority: LowPriority });
@@ -150,7 +150,7 @@ void describe('RateLimitingQueue', () => {
     assert.deepEqual(got, { item: 'a', priority: 0 });
   });
 
-  void it('addAfter delays until the clock reaches the time, then wakes a waiting worker', async () => {
+  it('addAfter delays until the clock reaches the time, then wakes a waiting worker', async () => {
     const clock = new FakeClock();
     const q = newQueue(clock);
     q.addAfter('k', 1000);
@@ -162,7 +162,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(await settled(got), 'k');
   });
 
-  void it('a delayed key keeps the earliest requested time, and an immediate add makes it ready now', async () => {
+  it('a delayed key keeps the earliest requested time, and an immediate add makes it ready now', async () => {
     const clock = new FakeClock();
     const q = newQueue(clock);
     q.addAfter('k', 1000);
@@ -179,7 +179,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(q.len(), 1, 'the earlier delayed add does not queue it twice');
   });
 
-  void it('addRateLimited backs off exponentially per item and forget resets it', async () => {
+  it('addRateLimited backs off exponentially per item and forget resets it', async () => {
     const clock = new FakeClock();
     const q = newQueue(clock);
     const readyAfter: number[] = [];
@@ -200,7 +200,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(q.numRequeues('k'), 0);
   });
 
-  void it('orders delayed items by due time', async () => {
+  it('orders delayed items by due time', async () => {
     const clock = new FakeClock();
     const q = newQueue(clock);
     q.addAfter('late', 200);
@@ -209,7 +209,7 @@ void describe('RateLimitingQueue', () => {
     assert.deepEqual([await q.get(), await q.get()], ['early', 'late']);
   });
 
-  void it('shutDown resolves waiting workers with undefined and ignores later adds', async () => {
+  it('shutDown resolves waiting workers with undefined and ignores later adds', async () => {
     const q = newQueue();
     const waiting = q.get();
     q.shutDown();
@@ -219,7 +219,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(q.shuttingDown, true);
   });
 
-  void it('shutDownWithDrain waits for items being processed', async () => {
+  it('shutDownWithDrain waits for items being processed', async () => {
     const q = newQueue();
     q.add('a');
     q.add('b');
@@ -231,7 +231,7 @@ void describe('RateLimitingQueue', () => {
     assert.equal(await settled(drained), undefined);
   });
 
-  void it('serves many workers without ever handing one key to two', async () => {
+  it('serves many workers without ever handing one key to two', async () => {
     const q = newQueue();
     const busy = new Set<string>();
     let overlaps = 0;
@@ -260,7 +260,7 @@ void describe('RateLimitingQueue', () => {
     assert.ok(processed < 200, `200 adds of 3 keys collapsed into ${processed} runs`);
   });
 
-  void it('exports the workqueue series with name and controller labels', async () => {
+  it('exports the workqueue series with name and controller labels', async () => {
     const q = new RateLimitingQueue<string>({ name: 'metrics-test', clock: new FakeClock() });
     q.add('a');
     q.addAfter('b', 10);
@@ -289,7 +289,7 @@ void describe('RateLimitingQueue', () => {
     q.shutDown();
   });
 
-  void it('reports unfinished work and the longest running processor at scrape time', async () => {
+  it('reports unfinished work and the longest running processor at scrape time', async () => {
     const clock = new FakeClock();
     const q = new RateLimitingQueue<string>({ name: 'inflight-test', clock });
     q.add('a');

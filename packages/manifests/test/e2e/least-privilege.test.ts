@@ -32,7 +32,7 @@ async function eventually(
   }
 }
 
-void describe('the manager under its generated ServiceAccount (least privilege, end to end)', () => {
+describe('the manager under its generated ServiceAccount (least privilege, end to end)', () => {
   let env: ControlPlane;
   let admin: string;
   let manager: ChildProcess | undefined;
@@ -89,7 +89,7 @@ void describe('the manager under its generated ServiceAccount (least privilege, 
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  void it('takes the leader Lease in its own namespace', async () => {
+  it('takes the leader Lease in its own namespace', async () => {
     await eventually(
       admin,
       ['get', 'leases', '-n', namespace, '-o', 'jsonpath={.items[*].spec.holderIdentity}'],
@@ -97,7 +97,7 @@ void describe('the manager under its generated ServiceAccount (least privilege, 
     );
   });
 
-  void it('brings a sharded Memcached to Available, scales it, and lets it be garbage-collected', async () => {
+  it('brings a sharded Memcached to Available, scales it, and lets it be garbage-collected', async () => {
     await kubectlOk(
       admin,
       [
@@ -179,7 +179,7 @@ void describe('the manager under its generated ServiceAccount (least privilege, 
     );
   });
 
-  void it('was never refused a request: no 403 in the manager log', () => {
+  it('was never refused a request: no 403 in the manager log', () => {
     assert.equal(manager?.exitCode, null, `the manager exited:\n${managerOutput}`);
     assert.doesNotMatch(managerOutput, /forbidden|\b403\b/i, managerOutput);
   });

@@ -11,7 +11,7 @@ const image = 'registry.example.com/spoke/memcached-operator:v0.1.0';
 // `kustomize edit set image` rewrites this file, as in kubebuilder; the test puts it back as it found it.
 const managerKustomization = join(repoRoot, 'config/manager/kustomization.yaml');
 
-void describe('make build-installer', () => {
+describe('make build-installer', () => {
   let env: ControlPlane;
   let committedKustomization: string;
   let installer: string;
@@ -41,7 +41,7 @@ void describe('make build-installer', () => {
     await env.stop();
   });
 
-  void it('writes one YAML with the CRD, the RBAC and the manager on the image IMG', () => {
+  it('writes one YAML with the CRD, the RBAC and the manager on the image IMG', () => {
     const objects = parseAllDocuments(installer).map(
       (doc) =>
         doc.toJS() as { kind: string; spec?: { template?: { spec?: { containers?: { image: string }[] } } } },
@@ -60,7 +60,7 @@ void describe('make build-installer', () => {
     assert.equal(deployment?.spec?.template?.spec?.containers?.[0]?.image, image);
   });
 
-  void it('applies cleanly on a fresh cluster, and a second apply changes nothing', async () => {
+  it('applies cleanly on a fresh cluster, and a second apply changes nothing', async () => {
     const first = await kubectlOk(env.kubeconfigPath, ['apply', '--server-side', '-f', 'dist/install.yaml'], {
       cwd: repoRoot,
     });

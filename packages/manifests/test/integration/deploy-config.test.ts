@@ -25,7 +25,7 @@ async function render(dir: string): Promise<RenderedObject[]> {
   return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as RenderedObject);
 }
 
-void describe('config/default on a real API server', () => {
+describe('config/default on a real API server', () => {
   let env: ControlPlane;
   let admin: string;
   let manager: string;
@@ -41,7 +41,7 @@ void describe('config/default on a real API server', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  void it('renders with kubectl kustomize: the prefixed, namespaced manager, its RBAC and the CRD', async () => {
+  it('renders with kubectl kustomize: the prefixed, namespaced manager, its RBAC and the CRD', async () => {
     const objects = await render('config/default');
     const ids = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
     assert.deepEqual(ids, [
@@ -69,7 +69,7 @@ void describe('config/default on a real API server', () => {
     assert.deepEqual(binding['subjects'], [{ kind: 'ServiceAccount', name: serviceAccount, namespace }]);
   });
 
-  void it('renders a locked-down manager: non-root, read-only root, no capabilities, probes on :8081, metrics never open', async () => {
+  it('renders a locked-down manager: non-root, read-only root, no capabilities, probes on :8081, metrics never open', async () => {
     const deployment = (await render('config/default')).find((o) => o.kind === 'Deployment');
     const pod = (deployment?.['spec'] as { template: { spec: PodSpec } }).template.spec;
     assert.deepEqual(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -94,14 +94,14 @@ void describe('config/default on a real API server', () => {
     assert.ok(container.resources.requests.cpu && container.resources.limits.cpu);
   });
 
-  void it('renders the optional prometheus and network-policy components', async () => {
+  it('renders the optional prometheus and network-policy components', async () => {
     const [monitor] = await render('config/prometheus');
     assert.equal(monitor?.kind, 'ServiceMonitor');
     const [policy] = await render('config/network-policy');
     assert.equal(policy?.kind, 'NetworkPolicy');
   });
 
-  void it('applies with kubectl apply --server-side -k: CRD Established, RBAC present, manager Deployment created', async () => {
+  it('applies with kubectl apply --server-side -k: CRD Established, RBAC present, manager Deployment created', async () => {
     await kubectlOk(admin, ['apply', '--server-side', '-k', 'config/default'], { cwd: repoRoot });
     await kubectlOk(admin, [
       'wait',
@@ -131,7 +131,7 @@ void describe('config/default on a real API server', () => {
     writeFileSync(manager, (await env.serviceAccountKubeConfig(namespace, serviceAccount)).exportConfig());
   });
 
-  void it("grants the manager's identity what its controllers declare", async () => {
+  it("grants the manager's identity what its controllers declare", async () => {
     const allowed: [string, ...string[]][] = [
       ['list', 'memcacheds.cache.spoke.dev', '--all-namespaces'],
       ['watch', 'memcacheds.cache.spoke.dev', '--all-namespaces'],
@@ -155,7 +155,7 @@ void describe('config/default on a real API server', () => {
     }
   });
 
-  void it("refuses the manager's identity every write the role does not grant", async () => {
+  it("refuses the manager's identity every write the role does not grant", async () => {
     const denied: [string, ...string[]][] = [
       ['create', 'secrets', '-n', 'default'],
       ['get', 'secrets', '-n', 'default'],
@@ -174,7 +174,7 @@ void describe('config/default on a real API server', () => {
     }
   });
 
-  void it('gets 403 Forbidden creating a Secret or deleting a Memcached as the manager', async () => {
+  it('gets 403 Forbidden creating a Secret or deleting a Memcached as the manager', async () => {
     // -v=6 makes kubectl log each request with its HTTP status.
     const secret = await kubectl(manager, ['create', 'secret', 'generic', 'stolen', '-n', 'default', '-v=6']);
     assert.notEqual(secret.code, 0);
@@ -199,7 +199,7 @@ void describe('config/default on a real API server', () => {
     await kubectlOk(admin, ['delete', 'memcached', 'victim', '-n', 'default']);
   });
 
-  void it('accepts the samples and fills in the defaults', async () => {
+  it('accepts the samples and fills in the defaults', async () => {
     await kubectlOk(admin, ['apply', '--server-side', '-n', 'default', '-k', 'config/samples'], {
       cwd: repoRoot,
     });
@@ -218,7 +218,7 @@ void describe('config/default on a real API server', () => {
     ]);
   });
 
-  void it('rejects each bad variant of a sample with its validation message', async () => {
+  it('rejects each bad variant of a sample with its validation message', async () => {
     const variants: [string, MemcachedObject, RegExp][] = [
       [
         'too many servers',
@@ -278,7 +278,7 @@ void describe('config/default on a real API server', () => {
     }
   });
 
-  void it('rejects switching the proxy engine of a Sharded Memcached with its message', async () => {
+  it('rejects switching the proxy engine of a Sharded Memcached with its message', async () => {
     const sessions = memcached('sessions', { topology: 'Sharded', proxy: { engine: 'Mcrouter' } });
     const result = await kubectl(admin, ['apply', '--server-side', '--force-conflicts', '-f', '-'], {
       input: stringify(sessions),

@@ -19,8 +19,8 @@ function violationOf(root: JSONSchemaProps): StructuralSchemaError {
   assert.fail('expected the schema to be rejected');
 }
 
-void describe('assertStructuralSchema', () => {
-  void it('accepts a structural schema with CEL rules, list maps, int-or-string and preserved fields', () => {
+describe('assertStructuralSchema', () => {
+  it('accepts a structural schema with CEL rules, list maps, int-or-string and preserved fields', () => {
     assertStructuralSchema(
       withSpec({
         type: 'object',
@@ -43,7 +43,7 @@ void describe('assertStructuralSchema', () => {
     );
   });
 
-  void it('requires a type on every field, naming the first without one', () => {
+  it('requires a type on every field, naming the first without one', () => {
     const error = violationOf(withSpec({ type: 'object', properties: { size: { minimum: 1 } } }));
     assert.equal(error.path, '.spec.size');
     assert.match(
@@ -52,7 +52,7 @@ void describe('assertStructuralSchema', () => {
     );
   });
 
-  void it('rejects properties together with additionalProperties', () => {
+  it('rejects properties together with additionalProperties', () => {
     const error = violationOf(
       withSpec({
         type: 'object',
@@ -64,20 +64,20 @@ void describe('assertStructuralSchema', () => {
     assert.match(error.reason, /mutually exclusive/);
   });
 
-  void it('requires items on arrays', () => {
+  it('requires items on arrays', () => {
     assert.equal(
       violationOf(withSpec({ type: 'object', properties: { l: { type: 'array' } } })).path,
       '.spec.l',
     );
   });
 
-  void it('rejects type, description or default inside a junctor', () => {
+  it('rejects type, description or default inside a junctor', () => {
     const error = violationOf(withSpec({ type: 'object', anyOf: [{ type: 'object', required: ['a'] }] }));
     assert.equal(error.path, '.spec (anyOf[0])');
     assert.match(error.reason, /type may not be set inside/);
   });
 
-  void it('rejects a field that is only specified inside a junctor', () => {
+  it('rejects a field that is only specified inside a junctor', () => {
     const error = violationOf(
       withSpec({
         type: 'object',
@@ -88,7 +88,7 @@ void describe('assertStructuralSchema', () => {
     assert.match(error.reason, /field b is only specified inside a junctor/);
   });
 
-  void it('requires list-map keys to be required or defaulted', () => {
+  it('requires list-map keys to be required or defaulted', () => {
     const error = violationOf(
       withSpec({
         type: 'array',
@@ -100,7 +100,7 @@ void describe('assertStructuralSchema', () => {
     assert.match(error.reason, /list-map key name must be required or have a default/);
   });
 
-  void it('rejects enum values and defaults of another type', () => {
+  it('rejects enum values and defaults of another type', () => {
     assert.match(
       violationOf(withSpec({ type: 'integer', enum: [1, 'two'] })).reason,
       /enum\[1\] "two" is not a integer/,
@@ -108,14 +108,14 @@ void describe('assertStructuralSchema', () => {
     assert.match(violationOf(withSpec({ type: 'string', default: 3 })).reason, /default 3 is not a string/);
   });
 
-  void it('rejects a minimum above the maximum', () => {
+  it('rejects a minimum above the maximum', () => {
     assert.match(
       violationOf(withSpec({ type: 'integer', minimum: 5, maximum: 1 })).reason,
       /minimum 5 exceeds maximum 1/,
     );
   });
 
-  void it('rejects restrictions on metadata other than name and generateName', () => {
+  it('rejects restrictions on metadata other than name and generateName', () => {
     const error = violationOf({
       type: 'object',
       properties: { metadata: { type: 'object', properties: { labels: { type: 'object' } } } },
@@ -123,7 +123,7 @@ void describe('assertStructuralSchema', () => {
     assert.equal(error.path, '.metadata');
   });
 
-  void it('rejects a CEL rule with an unknown reason or an empty rule', () => {
+  it('rejects a CEL rule with an unknown reason or an empty rule', () => {
     assert.match(
       violationOf(withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: ' ' }] })).reason,
       /needs a CEL rule/,
@@ -135,7 +135,7 @@ void describe('assertStructuralSchema', () => {
     assert.match(violationOf(badReason).reason, /reason must be one of/);
   });
 
-  void it('requires the root to be an object', () => {
+  it('requires the root to be an object', () => {
     assert.equal(violationOf({ type: 'string' }).path, '.');
   });
 });

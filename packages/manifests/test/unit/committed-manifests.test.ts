@@ -11,8 +11,8 @@ import {
 } from '../../src/index.js';
 import { manifestsModule, repoRoot } from '../support/repo-root.js';
 
-void describe('committed manifests', () => {
-  void it('equal the ones generated from the operator code (run `make manifests` and commit if this fails)', async () => {
+describe('committed manifests', () => {
+  it('equal the ones generated from the operator code (run `make manifests` and commit if this fails)', async () => {
     const sources = await loadManifestSources(join(repoRoot, manifestsModule));
     const files = generateManifests(sources);
     assert.deepEqual(
@@ -22,14 +22,14 @@ void describe('committed manifests', () => {
     assert.deepEqual(findManifestDrift(files, repoRoot), []);
   });
 
-  void it('read every controller the manager registers, each with at least its `for` kind', async () => {
+  it('read every controller the manager registers, each with at least its `for` kind', async () => {
     const { controllers } = await loadManifestSources(join(repoRoot, manifestsModule));
     assert.ok(controllers.length > 0, 'the operator exports no controllers');
     for (const controller of controllers) assert.equal(controller.for.plural, 'memcacheds', controller.name);
   });
 });
 
-void describe('findManifestDrift', () => {
+describe('findManifestDrift', () => {
   const root = mkdtempSync(join(tmpdir(), 'manifest-drift-'));
   after(() => {
     rmSync(root, { recursive: true, force: true });
@@ -39,7 +39,7 @@ void describe('findManifestDrift', () => {
     { path: 'config/rbac/role.yaml', content: `${generatedHeader}\nrole: 1\n` },
   ];
 
-  void it('reports missing, changed and stale generated files, and ignores hand-written ones', () => {
+  it('reports missing, changed and stale generated files, and ignores hand-written ones', () => {
     mkdirSync(join(root, 'config/crd/bases'), { recursive: true });
     writeFileSync(join(root, 'config/crd/bases/a.yaml'), `${generatedHeader}\na: 2\n`);
     writeFileSync(join(root, 'config/crd/bases/old.yaml'), `${generatedHeader}\nold: 1\n`);
@@ -51,7 +51,7 @@ void describe('findManifestDrift', () => {
     ]);
   });
 
-  void it('reports nothing once the tree holds exactly the generated files', () => {
+  it('reports nothing once the tree holds exactly the generated files', () => {
     rmSync(join(root, 'config/crd/bases/old.yaml'));
     mkdirSync(join(root, 'config/rbac'), { recursive: true });
     for (const file of files) writeFileSync(join(root, file.path), file.content);

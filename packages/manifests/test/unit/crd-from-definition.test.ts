@@ -53,8 +53,8 @@ function rejection(def: CustomResourceSource): StructuralSchemaError {
   assert.fail('expected the definition to be rejected');
 }
 
-void describe('crdFromDefinition', () => {
-  void it('names the CRD <plural>.<group> and derives listKind and singular', () => {
+describe('crdFromDefinition', () => {
+  it('names the CRD <plural>.<group> and derives listKind and singular', () => {
     const crd = crdFromDefinition(widget);
     assert.equal(crd.apiVersion, 'apiextensions.k8s.io/v1');
     assert.equal(crd.metadata.name, 'widgets.example.com');
@@ -70,7 +70,7 @@ void describe('crdFromDefinition', () => {
     assert.equal(crdFileName(widget), 'example.com_widgets.yaml');
   });
 
-  void it('serves and stores the one version, with printer columns and both subresources', () => {
+  it('serves and stores the one version, with printer columns and both subresources', () => {
     const [version] = crdFromDefinition(widget).spec.versions;
     assert.ok(version);
     assert.equal(version.name, 'v1alpha1');
@@ -90,7 +90,7 @@ void describe('crdFromDefinition', () => {
     });
   });
 
-  void it('adds apiVersion, kind and metadata as controller-gen does, and keeps defaults and CEL rules', () => {
+  it('adds apiVersion, kind and metadata as controller-gen does, and keeps defaults and CEL rules', () => {
     const schema = crdFromDefinition(widget).spec.versions[0]?.schema.openAPIV3Schema;
     const properties = schema?.properties ?? {};
     assert.equal(properties['apiVersion']?.type, 'string');
@@ -102,13 +102,13 @@ void describe('crdFromDefinition', () => {
     assert.deepEqual(spec['x-kubernetes-validations'], [{ rule: 'self.replicas < 10', message: 'too many' }]);
   });
 
-  void it('omits subresources when none is enabled', () => {
+  it('omits subresources when none is enabled', () => {
     const plain = crdFromDefinition({ ...widget, subresources: { status: false }, printerColumns: [] });
     assert.equal(plain.spec.versions[0]?.subresources, undefined);
     assert.equal(plain.spec.versions[0]?.additionalPrinterColumns, undefined);
   });
 
-  void it('rejects a scale subresource whose paths are not integer fields', () => {
+  it('rejects a scale subresource whose paths are not integer fields', () => {
     const error = rejection({
       ...widget,
       subresources: { scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.replicas' } },
@@ -117,13 +117,13 @@ void describe('crdFromDefinition', () => {
     assert.match(error.reason, /integer/);
   });
 
-  void it('rejects names the API server would refuse', () => {
+  it('rejects names the API server would refuse', () => {
     assert.match(rejection({ ...widget, group: 'example' }).reason, /domain name/);
     assert.match(rejection({ ...widget, plural: 'Widgets' }).reason, /lower-case DNS label/);
     assert.match(rejection({ ...widget, version: 'one' }).reason, /v1alpha1/);
   });
 
-  void it('renders the same YAML every time, keys sorted, and the YAML reads back as the object', () => {
+  it('renders the same YAML every time, keys sorted, and the YAML reads back as the object', () => {
     const first = toManifestYaml([crdFromDefinition(widget)]);
     const second = toManifestYaml([crdFromDefinition({ ...widget })]);
     assert.equal(first, second);

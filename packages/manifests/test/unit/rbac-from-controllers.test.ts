@@ -27,8 +27,8 @@ const controllers: ControllerRbacSource[] = [
   { name: 'widget-rollout', for: Widget, owns: [Deployment, ConfigMap], writes: Deployment },
 ];
 
-void describe('rbacFromControllers', () => {
-  void it('grants reads for every watched kind, writes only for written kinds, status, finalizers and events', () => {
+describe('rbacFromControllers', () => {
+  it('grants reads for every watched kind, writes only for written kinds, status, finalizers and events', () => {
     const role = rbacFromControllers(controllers);
     assert.equal(role.kind, 'ClusterRole');
     assert.equal(role.metadata.name, 'manager-role');
@@ -51,7 +51,7 @@ void describe('rbacFromControllers', () => {
     ]);
   });
 
-  void it('never grants a write verb on a kind that no controller writes', () => {
+  it('never grants a write verb on a kind that no controller writes', () => {
     const role = rbacFromControllers(controllers);
     const writable = role.rules
       .filter((rule) => rule.verbs.some((verb) => ['create', 'delete', 'update', 'patch'].includes(verb)))
@@ -61,14 +61,14 @@ void describe('rbacFromControllers', () => {
     assert.equal(writable.includes('secrets'), false);
   });
 
-  void it('gives the same role whatever the order of controllers and kinds', () => {
+  it('gives the same role whatever the order of controllers and kinds', () => {
     const [widget, config, rollout] = controllers;
     assert.ok(widget && config && rollout);
     const shuffled: ControllerRbacSource[] = [{ ...rollout, owns: [ConfigMap, Deployment] }, widget, config];
     assert.deepEqual(rbacFromControllers(shuffled), rbacFromControllers(controllers));
   });
 
-  void it('accepts a list of written kinds and a custom role name', () => {
+  it('accepts a list of written kinds and a custom role name', () => {
     const role = rbacFromControllers([{ name: 'g', for: Gadget, writes: [ConfigMap, Deployment] }], {
       roleName: 'r',
     });
@@ -76,13 +76,13 @@ void describe('rbacFromControllers', () => {
     assert.ok(role.rules.some((r) => r.resources?.includes('deployments') && r.verbs.includes('delete')));
   });
 
-  void it('is empty without controllers', () => {
+  it('is empty without controllers', () => {
     assert.deepEqual(rbacFromControllers([]).rules, []);
   });
 });
 
-void describe('normalizeRules', () => {
-  void it('merges verbs, then resources, then groups, and sorts everything', () => {
+describe('normalizeRules', () => {
+  it('merges verbs, then resources, then groups, and sorts everything', () => {
     assert.deepEqual(
       normalizeRules([
         { apiGroups: ['b'], resources: ['y', 'x'], verbs: ['watch', 'get'] },
@@ -94,7 +94,7 @@ void describe('normalizeRules', () => {
     );
   });
 
-  void it('keeps only * when a rule has it, and keeps non-resource URLs apart', () => {
+  it('keeps only * when a rule has it, and keeps non-resource URLs apart', () => {
     assert.deepEqual(
       normalizeRules([
         { apiGroups: ['a'], resources: ['x'], verbs: ['get'] },

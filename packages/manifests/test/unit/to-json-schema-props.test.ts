@@ -19,8 +19,8 @@ function failureOf(schema: unknown): StructuralSchemaError {
   assert.fail('expected a StructuralSchemaError');
 }
 
-void describe('toJSONSchemaProps', () => {
-  void it('keeps the keywords Kubernetes shares with JSON Schema and drops TypeBox symbols and $id', () => {
+describe('toJSONSchemaProps', () => {
+  it('keeps the keywords Kubernetes shares with JSON Schema and drops TypeBox symbols and $id', () => {
     const schema = Type.Object(
       {
         name: Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z]+$', description: 'a name' }),
@@ -43,12 +43,12 @@ void describe('toJSONSchemaProps', () => {
     assert.deepEqual(Object.getOwnPropertySymbols(convert(schema)), []);
   });
 
-  void it('sorts required, as controller-gen does', () => {
+  it('sorts required, as controller-gen does', () => {
     const schema = Type.Object({ zeta: Type.String(), alpha: Type.String(), mid: Type.String() });
     assert.deepEqual(convert(schema).required, ['alpha', 'mid', 'zeta']);
   });
 
-  void it('turns a union of literals into one enum of their type, keeping the union options', () => {
+  it('turns a union of literals into one enum of their type, keeping the union options', () => {
     const schema = Type.Union([Type.Literal('Sharded'), Type.Literal('Replicated')], {
       default: 'Sharded',
       description: 'how keys spread',
@@ -61,11 +61,11 @@ void describe('toJSONSchemaProps', () => {
     });
   });
 
-  void it('turns a single literal into a one-value enum', () => {
+  it('turns a single literal into a one-value enum', () => {
     assert.deepEqual(convert(Type.Literal(3)), { type: 'number', enum: [3] });
   });
 
-  void it('turns a union with null into nullable', () => {
+  it('turns a union with null into nullable', () => {
     const schema = Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'optional text' });
     assert.deepEqual(convert(schema), {
       type: 'string',
@@ -76,7 +76,7 @@ void describe('toJSONSchemaProps', () => {
     assert.deepEqual(convert({ type: ['integer', 'null'] }), { type: 'integer', nullable: true });
   });
 
-  void it('turns draft-7 numeric exclusive bounds into a bound with a boolean flag', () => {
+  it('turns draft-7 numeric exclusive bounds into a bound with a boolean flag', () => {
     assert.deepEqual(convert(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })), {
       type: 'number',
       minimum: 0,
@@ -86,14 +86,14 @@ void describe('toJSONSchemaProps', () => {
     });
   });
 
-  void it('turns a Record into additionalProperties', () => {
+  it('turns a Record into additionalProperties', () => {
     assert.deepEqual(convert(Type.Record(Type.String(), Type.Integer())), {
       type: 'object',
       additionalProperties: { type: 'integer' },
     });
   });
 
-  void it('drops additionalProperties: false and maps additionalProperties: true to preserve-unknown-fields', () => {
+  it('drops additionalProperties: false and maps additionalProperties: true to preserve-unknown-fields', () => {
     assert.deepEqual(convert(Type.Object({ a: Type.String() }, { additionalProperties: false })), {
       type: 'object',
       properties: { a: { type: 'string' } },
@@ -105,11 +105,11 @@ void describe('toJSONSchemaProps', () => {
     });
   });
 
-  void it('omits the properties of an empty object, as controller-gen writes metadata', () => {
+  it('omits the properties of an empty object, as controller-gen writes metadata', () => {
     assert.deepEqual(convert(Type.Object({})), { type: 'object' });
   });
 
-  void it('converts array items and names their path in errors', () => {
+  it('converts array items and names their path in errors', () => {
     assert.deepEqual(convert(Type.Array(Type.String(), { maxItems: 3 })), {
       type: 'array',
       items: { type: 'string' },
@@ -125,7 +125,7 @@ void describe('toJSONSchemaProps', () => {
     assert.match(error.message, /widgets\.example\.com\/v1 schema at \.list\[\*\]\.at: keyword "\$ref"/);
   });
 
-  void it('rejects what a CRD cannot express, naming the field', () => {
+  it('rejects what a CRD cannot express, naming the field', () => {
     const cases: [unknown, string, RegExp][] = [
       [Type.Object({ pair: Type.Tuple([Type.String(), Type.Integer()]) }), '.pair', /tuple items/],
       [
