@@ -66,19 +66,38 @@ async function waitForConverged(
   what: string,
   replacing?: V1ConfigMap,
 ): Promise<{ mc: Memcached; configMap: V1ConfigMap }> {
-  return eventually(
-    what,
-    async () => {
-      const mc = await memcached();
-      const configMap = newestConfigMap(await configMaps());
-      const deployment = await client.get(Deployment, { namespace, name: `${name}-proxy` });
-      if (!configMap || backendsOf(configMap).length !== servers) return false;
-      if (replacing && configMap.metadata?.name === replacing.metadata?.name) return false;
-      if (configMapOfDeployment(deployment) !== configMap.metadata?.name) return false;
-      return converged(mc) && mc.status?.configMap === configMap.metadata?.name && { mc, configMap };
-    },
-    90_000,
-  );
+  try {
+    return await eventually(
+      what,
+      async () => {
+        const mc = await memcached();
+        const configMap = newestConfigMap(await configMaps());
+        const deployment = await client.get(Deployment, { namespace, name: `${name}-proxy` });
+        if (!configMap || backendsOf(configMap).length !== servers) return false;
+        if (replacing && configMap.metadata?.name === replacing.metadata?.name) return false;
+        if (configMapOfDeployment(deployment) !== configMap.metadata?.name) return false;
+        return converged(mc) && mc.status?.configMap === configMap.metadata?.name && { mc, configMap };
+      },
+      90_000,
+    );
+  } catch (err) {
+    // Say what the cluster looked like, so that a timeout in CI can be understood from its log alone.
+    const pods = await client.list(Pod, {
+      namespace,
+      labelSelector: labelSelectorString(selectorLabels(name, 'server')),
+    });
+    const state = {
+      status: (await memcached()).status,
+      configMaps: (await configMaps()).map((cm) => ({ name: cm.metadata?.name, backends: backendsOf(cm) })),
+      proxyTemplate: configMapOfDeployment(
+        await client.get(Deployment, { namespace, name: `${name}-proxy` }),
+      ),
+      pods: pods.map((p) => `${p.metadata?.name ?? ''} ${p.status?.podIP ?? '-'} ${p.status?.phase ?? ''}`),
+    };
+    throw new Error(
+      `${String(err)}\nstate: ${JSON.stringify(state, null, 1)}\noperator log:\n${operator.logTail(30)}`,
+    );
+  }
 }
 
 function delta(before: WriteCounts, after: WriteCounts): WriteCounts {
