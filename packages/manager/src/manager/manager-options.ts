@@ -43,6 +43,18 @@ export interface ManagerOptions {
   readonly leaderElection?: LeaderElectionOptions;
   /** `host:port` of `/metrics`; `:0` picks a free port; `0` disables. Default `:8080`. */
   readonly metricsBindAddress?: string;
+  /**
+   * Serve `/metrics` over HTTPS only, to callers whose bearer token passes a TokenReview and who may `get` the
+   * non-resource URL `/metrics` (a SubjectAccessReview), as controller-runtime's `SecureServing` with kubebuilder's
+   * `WithAuthenticationAndAuthorization` filter (see `withAuthenticationAndAuthorization`). Default false, as
+   * controller-runtime: plain HTTP, open to anyone who reaches the port, so bind it to loopback.
+   */
+  readonly secureMetrics?: boolean;
+  /**
+   * With `secureMetrics`: a directory holding `tls.crt` and `tls.key` (e.g. a mounted cert-manager Secret), reloaded
+   * when they change. Default none: a self-signed certificate made at startup with the `openssl` CLI.
+   */
+  readonly metricsCertDir?: string;
   /** `host:port` of `/healthz` and `/readyz`; `0` disables. Default `:8081`. */
   readonly healthProbeBindAddress?: string;
   /** Default `newLogger()`: JSON lines on stderr at `$LOG_LEVEL` or info. */

@@ -18,7 +18,12 @@ import { FencedClient } from '../internal/controller/fenced-client.js';
 import { defineKind, type ResourceKind } from '../kinds/resource-kind.js';
 import { LeaderElector } from '../leaderelection/leader-elector.js';
 import { newLogger } from '../log/new-logger.js';
+import {
+  withAuthenticationAndAuthorization,
+  type RequestHandler,
+} from '../metrics/authentication-and-authorization-filter.js';
 import { metricsRegistry } from '../metrics/registry.js';
+import { SecureMetricsServer } from '../metrics/secure-metrics-server.js';
 import type { Reconciler } from '../reconcile/reconciler.js';
 import { ApiEventRecorder } from '../recorder/api-event-recorder.js';
 import { EventRecorder } from '../recorder/event-recorder.js';
@@ -44,7 +49,7 @@ const writesNothing = defineKind({
 
 /** Where the manager's HTTP endpoints answer, once started. */
 export interface ServingAddresses {
-  /** e.g. `http://127.0.0.1:8080`; undefined when disabled. */
+  /** e.g. `http://127.0.0.1:8080`, `https://...` with `secureMetrics`; undefined when disabled. */
   readonly metricsUrl?: string;
   readonly healthProbeUrl?: string;
 }
@@ -319,17 +324,31 @@ export class Manager {
     let metricsUrl: string | undefined;
     let healthProbeUrl: string | undefined;
     if (metricsAddress) {
-      const server = await listen(metricsAddress, async (req, res) => {
-        if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
-          res.writeHead(404).end();
-          return;
-        }
+      const secure = this.options.secureMetrics ?? false;
+      const serveMetrics: RequestHandler = async (_req, res) => {
         const body = await metricsRegistry.metrics();
         res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body);
-      });
+      };
+      const filter = secure
+        ? withAuthenticationAndAuthorization({ kubeConfig: this.kubeConfig, logger: this.logger })
+        : undefined;
+      const filtered = filter ? filter(serveMetrics) : serveMetrics;
+      // Unknown paths get 404 without authentication, as controller-runtime's mux.
+      const handler: RequestHandler = async (req, res) => {
+        if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') res.writeHead(404).end();
+        else await filtered(req, res);
+      };
+      const server = secure
+        ? await SecureMetricsServer.listen({
+            address: metricsAddress,
+            handler,
+            logger: this.logger,
+            ...(this.options.metricsCertDir === undefined ? {} : { certDir: this.options.metricsCertDir }),
+          })
+        : await listen(metricsAddress, handler);
       servers.push(server);
       metricsUrl = server.url;
-      this.logger.info('serving metrics', { url: `${server.url}/metrics` });
+      this.logger.info('serving metrics', { url: `${server.url}/metrics`, secure });
     }
     if (probeAddress) {
       const server = await listen(

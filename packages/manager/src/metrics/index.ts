@@ -18,3 +18,9 @@ export {
   workqueueLongestRunningProcessor,
   workqueueRetries,
 } from './workqueue-metrics.js';
+export {
+  withAuthenticationAndAuthorization,
+  type AuthenticationAndAuthorizationOptions,
+  type MetricsFilter,
+  type RequestHandler,
+} from './authentication-and-authorization-filter.js';

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { SecureContextOptions } from 'node:tls';
+import type { Logger } from 'winston';
+import type { RequestHandler } from './authentication-and-authorization-filter.js';
+import { generateSelfSignedCertificate } from './self-signed-certificate.js';
+
+/** Options of {@link SecureMetricsServer.listen}. */
+export interface SecureMetricsServerOptions {
+  /** Where to listen; port 0 picks a free one. */
+  readonly address: { readonly host: string | undefined; readonly port: number };
+  /** Serves every request (route and filter inside it). */
+  readonly handler: RequestHandler;
+  /**
+   * A directory with `tls.crt` and `tls.key` (a mounted kubernetes.io/tls Secret): served, and reloaded when they
+   * change. Default none; without it, or without both files in it, a self-signed certificate made at startup.
+   */
+  readonly certDir?: string;
+  readonly logger: Logger;
+  /** How often the certificate files are checked for changes. Default 10 s. */
+  readonly certPollIntervalMs?: number;
+}
+
+// TLS 1.2 at least, as controller-runtime's (Go's default); node's default too, but not under --tls-min-v1.0.
+const minVersion = 'TLSv1.2';
+
+/**
+ * The HTTPS listener of the metrics endpoint when served securely (controller-runtime's `SecureServing`): TLS only,
+ * with the certificate from `certDir` or a self-signed one. Plain HTTP on its port gets no answer.
+ */
+export class SecureMetricsServer {
+  private constructor(
+    /** e.g. `https://127.0.0.1:8443`. */
+    readonly url: string,
+    /** The PEM certificate served at startup. */
+    readonly certificate: string,
+    private readonly server: Server,
+    private readonly stopWatching: () => void,
+  ) {}
+
+  /** Loads or makes the certificate, then listens; resolves once bound. */
+  static async listen(options: SecureMetricsServerOptions): Promise<SecureMetricsServer> {
+    const files = certificateFiles(options.certDir);
+    const credentials = files ? readCredentials(files) : await generateSelfSignedCertificate();
+    options.logger.info(
+      files
+        ? 'metrics: serving the certificate in the certificate directory'
+        : 'metrics: serving a self-signed certificate',
+      files ? { cert: files.cert, key: files.key } : { certDir: options.certDir ?? '(none)' },
+    );
+    const server = createServer({ ...credentials, minVersion }, (req, res) => {
+      options.handler(req, res).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`${err instanceof Error ? err.message : String(err)}\n`);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.address.port, options.address.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const stopWatching = files
+      ? watchCredentials(server, files, options.logger, options.certPollIntervalMs ?? 10_000)
+      : () => undefined;
+    const bound = server.address() as AddressInfo;
+    const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    const url = `https://${host === '[::]' || host === '0.0.0.0' ? '127.0.0.1' : host}:${bound.port}`;
+    return new SecureMetricsServer(url, credentials.cert, server, stopWatching);
+  }
+
+  /** Stops listening and closes every connection. */
+  close(): Promise<void> {
+    this.stopWatching();
+    return new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+interface CertificateFiles {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** `tls.crt` and `tls.key` in `dir` when both exist (as controller-runtime, one alone does not count). */
+function certificateFiles(dir: string | undefined): CertificateFiles | undefined {
+  if (dir === undefined) return undefined;
+  const files = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  return existsSync(files.cert) && existsSync(files.key) ? files : undefined;
+}
+
+function readCredentials(files: CertificateFiles): { cert: string; key: string } {
+  return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') };
+}
+
+/**
+ * Serves new connections with the files' new contents once they change (cert-manager renewing a mounted Secret),
+ * as controller-runtime's certwatcher; a half-written or mismatched pair is logged and the old one kept.
+ */
+function watchCredentials(
+  server: Server,
+  files: CertificateFiles,
+  logger: Logger,
+  intervalMs: number,
+): () => void {
+  const reload = () => {
+    try {
+      const context: SecureContextOptions = { ...readCredentials(files), minVersion };
+      server.setSecureContext(context);
+      logger.info('metrics: reloaded the serving certificate', { cert: files.cert });
+    } catch (err: unknown) {
+      logger.warn('metrics: keeping the previous serving certificate', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  };
+  const options = { interval: intervalMs, persistent: false };
+  watchFile(files.cert, options, reload);
+  watchFile(files.key, options, reload);
+  return () => {
+    unwatchFile(files.cert, reload);
+    unwatchFile(files.key, reload);
+  };
+}
