@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The memcached operator's manager: `memcached-manager [--metrics-bind-address ...] [--health-probe-bind-address ...]
- * [--leader-elect] [--kubeconfig ...] [--log-level ...]`. SIGTERM or SIGINT stops it gracefully.
+ * The memcached operator's manager: `memcached-manager [--metrics-bind-address ...] [--metrics-secure=false]
+ * [--health-probe-bind-address ...] [--leader-elect] [--kubeconfig ...] [--log-level ...]`. SIGTERM or SIGINT stops it
+ * gracefully.
  */
 import { Manager, newLogger } from '@spoke/manager';
 import { parseManagerFlags } from './cmd/manager-flags.js';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     kubeConfig: loadKubeConfig(flags.kubeconfig),
     logger,
     metricsBindAddress: flags.metricsBindAddress,
+    secureMetrics: flags.metricsSecure,
     healthProbeBindAddress: flags.healthProbeBindAddress,
     ...(flags.leaderElect ? { leaderElection: { id: 'memcached-operator.cache.spoke.dev' } } : {}),
   });

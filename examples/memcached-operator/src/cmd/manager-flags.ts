@@ -4,6 +4,11 @@ import { parseArgs } from 'node:util';
 export interface ManagerFlags {
   /** `--metrics-bind-address`: where /metrics is served; `0` (the default, as kubebuilder) turns it off. */
   readonly metricsBindAddress: string;
+  /**
+   * `--metrics-secure`: serve /metrics over HTTPS to callers allowed to `get` `/metrics` (TokenReview, then
+   * SubjectAccessReview). Default true, as kubebuilder; `--metrics-secure=false` serves plain HTTP to anyone.
+   */
+  readonly metricsSecure: boolean;
   /** `--health-probe-bind-address`: /healthz and /readyz. Default `:8081`. */
   readonly healthProbeBindAddress: string;
   /** `--leader-elect`: run one active manager among replicas, through a Lease. Default false (local runs). */
@@ -16,14 +21,25 @@ export interface ManagerFlags {
 
 const logLevels = ['error', 'warn', 'info', 'debug'];
 
+/** Go's flag package spells a boolean `--name=false`, as kubebuilder's docs do; parseArgs spells it `--no-name`. */
+function goStyleBooleans(argv: readonly string[], names: readonly string[]): string[] {
+  return argv.map((arg) => {
+    const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
+    if (!match?.[1] || !names.includes(match[1])) return arg;
+    return match[2] === 'true' ? `--${match[1]}` : `--no-${match[1]}`;
+  });
+}
+
 /** Parses the command line; throws with a usage message on an unknown flag or a bad value. */
 export function parseManagerFlags(argv: readonly string[]): ManagerFlags {
   const { values } = parseArgs({
-    args: [...argv],
+    args: goStyleBooleans(argv, ['metrics-secure', 'leader-elect']),
     strict: true,
     allowPositionals: false,
+    allowNegative: true,
     options: {
       'metrics-bind-address': { type: 'string', default: '0' },
+      'metrics-secure': { type: 'boolean', default: true },
       'health-probe-bind-address': { type: 'string', default: ':8081' },
       'leader-elect': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
@@ -35,6 +51,7 @@ export function parseManagerFlags(argv: readonly string[]): ManagerFlags {
     throw new Error(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
   return {
     metricsBindAddress: values['metrics-bind-address'],
+    metricsSecure: values['metrics-secure'],
     healthProbeBindAddress: values['health-probe-bind-address'],
     leaderElect: values['leader-elect'],
     kubeconfig: values.kubeconfig,
