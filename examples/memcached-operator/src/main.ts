@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The memcached operator's manager: `memcached-manager [--metrics-bind-address ...] [--metrics-secure=false]
- * [--health-probe-bind-address ...] [--leader-elect] [--kubeconfig ...] [--log-level ...]`. SIGTERM or SIGINT stops it
- * gracefully.
+ * [--metrics-cert-path ...] [--health-probe-bind-address ...] [--leader-elect] [--kubeconfig ...] [--log-level ...]`.
+ * SIGTERM or SIGINT stops it gracefully.
  */
 import { Manager, newLogger } from '@spoke/manager';
 import { parseManagerFlags } from './cmd/manager-flags.js';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     logger,
     metricsBindAddress: flags.metricsBindAddress,
     secureMetrics: flags.metricsSecure,
+    ...(flags.metricsCertPath === undefined ? {} : { metricsCertDir: flags.metricsCertPath }),
     healthProbeBindAddress: flags.healthProbeBindAddress,
     ...(flags.leaderElect ? { leaderElection: { id: 'memcached-operator.cache.spoke.dev' } } : {}),
   });

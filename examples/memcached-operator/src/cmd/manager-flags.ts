@@ -9,6 +9,11 @@ export interface ManagerFlags {
    * SubjectAccessReview). Default true, as kubebuilder; `--metrics-secure=false` serves plain HTTP to anyone.
    */
   readonly metricsSecure: boolean;
+  /**
+   * `--metrics-cert-path`: a directory with `tls.crt` and `tls.key` for the secure metrics server (a mounted Secret),
+   * as kubebuilder's flag. Default none: a self-signed certificate made with the `openssl` CLI.
+   */
+  readonly metricsCertPath: string | undefined;
   /** `--health-probe-bind-address`: /healthz and /readyz. Default `:8081`. */
   readonly healthProbeBindAddress: string;
   /** `--leader-elect`: run one active manager among replicas, through a Lease. Default false (local runs). */
@@ -40,6 +45,7 @@ export function parseManagerFlags(argv: readonly string[]): ManagerFlags {
     options: {
       'metrics-bind-address': { type: 'string', default: '0' },
       'metrics-secure': { type: 'boolean', default: true },
+      'metrics-cert-path': { type: 'string' },
       'health-probe-bind-address': { type: 'string', default: ':8081' },
       'leader-elect': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
@@ -52,6 +58,7 @@ export function parseManagerFlags(argv: readonly string[]): ManagerFlags {
   return {
     metricsBindAddress: values['metrics-bind-address'],
     metricsSecure: values['metrics-secure'],
+    metricsCertPath: values['metrics-cert-path'],
     healthProbeBindAddress: values['health-probe-bind-address'],
     leaderElect: values['leader-elect'],
     kubeconfig: values.kubeconfig,
