@@ -58,6 +58,7 @@ describe('config/default on a real API server', () => {
       `Namespace//${namespace}`,
       `Role/${namespace}/memcached-operator-leader-election-role`,
       `RoleBinding/${namespace}/memcached-operator-leader-election-rolebinding`,
+      `Service/${namespace}/memcached-operator-controller-manager-metrics-service`,
       `ServiceAccount/${namespace}/${serviceAccount}`,
     ]);
     const binding = objects.find((o) => o.metadata.name === 'memcached-operator-manager-rolebinding');
@@ -70,16 +71,20 @@ describe('config/default on a real API server', () => {
   });
 
   it('renders a locked-down manager: non-root, read-only root, no capabilities, probes on :8081, metrics never open', async () => {
-    const deployment = (await render('config/default')).find((o) => o.kind === 'Deployment');
-    const pod = (deployment?.['spec'] as { template: { spec: PodSpec } }).template.spec;
+    const objects = await render('config/default');
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const template = (deployment?.['spec'] as { template: { metadata: { labels: object }; spec: PodSpec } })
+      .template;
+    const pod = template.spec;
     assert.deepEqual(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     assert.equal(pod.serviceAccountName, serviceAccount);
     const [container] = pod.containers;
     assert.ok(container);
     assert.equal(container.image, 'controller:latest');
-    // The manager's /metrics has no authentication yet: loopback only (port-forward), never an open port.
+    // /metrics over HTTPS on :8443, each scraper authenticated (TokenReview) and authorized (SubjectAccessReview).
     assert.deepEqual(container.args, [
-      '--metrics-bind-address=127.0.0.1:8080',
+      '--metrics-bind-address=:8443',
+      '--metrics-secure',
       '--leader-elect',
       '--health-probe-bind-address=:8081',
     ]);
@@ -88,6 +93,11 @@ describe('config/default on a real API server', () => {
       capabilities: { drop: ['ALL'] },
       readOnlyRootFilesystem: true,
     });
+    // The metrics Service leads to that port, https, on the manager's pods.
+    const service = objects.find((o) => o.kind === 'Service');
+    const serviceSpec = service?.['spec'] as { ports: unknown[]; selector: object };
+    assert.deepEqual(serviceSpec.ports, [{ name: 'https', port: 8443, protocol: 'TCP', targetPort: 8443 }]);
+    assert.deepEqual({ ...template.metadata.labels, ...serviceSpec.selector }, template.metadata.labels);
     assert.deepEqual(container.livenessProbe?.httpGet, { path: '/healthz', port: 8081 });
     assert.deepEqual(container.readinessProbe?.httpGet, { path: '/readyz', port: 8081 });
     assert.ok(container.resources?.requests?.memory && container.resources.limits?.memory);
