@@ -100,6 +100,8 @@ function runManager(kubeconfigPath: string | undefined, logLevel: string): Promi
     managerScript,
     `--log-level=${logLevel}`,
     '--metrics-bind-address=127.0.0.1:8080',
+    // Loopback only, read by this process: plain HTTP, no TokenReview round trips.
+    '--metrics-secure=false',
     '--health-probe-bind-address=127.0.0.1:8081',
   ];
   if (kubeconfigPath) args.push(`--kubeconfig=${kubeconfigPath}`);

@@ -53,6 +53,8 @@ export class OperatorProcess {
         mainScript,
         `--kubeconfig=${kubeconfigPath}`,
         `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+        // Loopback only, read by this process: plain HTTP, no TokenReview round trips.
+        '--metrics-secure=false',
         `--health-probe-bind-address=127.0.0.1:${probePort}`,
         '--log-level=debug',
       ],
