@@ -51,7 +51,7 @@ describe('SecureMetricsServer', () => {
     try {
       const { certificate } = await handshake(server.url);
       assert.equal(certificate.toString(), new X509Certificate(server.certificate).toString());
-      assert.equal(certificate.subjectAltName, 'DNS:localhost, IP Address:127.0.0.1');
+      assert.match(certificate.subjectAltName ?? '', /^DNS:localhost, IP Address:127\.0\.0\.1, /);
       assert.ok(elapsed < 5_000, `took ${Math.round(elapsed)} ms`);
     } finally {
       await server.close();
