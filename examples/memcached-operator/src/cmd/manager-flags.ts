@@ -11,7 +11,7 @@ export interface ManagerFlags {
   readonly metricsSecure: boolean;
   /**
    * `--metrics-cert-path`: a directory with `tls.crt` and `tls.key` for the secure metrics server (a mounted Secret),
-   * as kubebuilder's flag. Default none: a self-signed certificate made with the `openssl` CLI.
+   * as kubebuilder's flag. Default none: a self-signed certificate made in-process at startup.
    */
   readonly metricsCertPath: string | undefined;
   /** `--health-probe-bind-address`: /healthz and /readyz. Default `:8081`. */

@@ -162,6 +162,10 @@ export function kwokFlags(layout: ControlPlaneLayout): Flags {
     'manage-nodes-with-label-selector': '',
     cidr: podCIDR,
     'node-ip': '127.0.0.1',
+    // Heartbeats through Leases in kube-node-lease, renewed every few seconds, as kubelets do. Without them kwok
+    // posts node status about once a minute, past the node-lifecycle controller's 50 s grace period: it then
+    // declares every node unreachable and marks all their pods NotReady, emptying the EndpointSlices.
+    'node-lease-duration-seconds': '40',
     'server-address': `127.0.0.1:${layout.kwokPort}`,
   };
 }

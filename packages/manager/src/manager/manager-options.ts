@@ -52,7 +52,7 @@ export interface ManagerOptions {
   readonly secureMetrics?: boolean;
   /**
    * With `secureMetrics`: a directory holding `tls.crt` and `tls.key` (e.g. a mounted cert-manager Secret), reloaded
-   * when they change. Default none: a self-signed certificate made at startup with the `openssl` CLI.
+   * when they change. Default none: a self-signed certificate made in-process at startup.
    */
   readonly metricsCertDir?: string;
   /** `host:port` of `/healthz` and `/readyz`; `0` disables. Default `:8081`. */
