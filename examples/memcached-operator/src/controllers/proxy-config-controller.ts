@@ -6,6 +6,7 @@ import {
   EndpointSlice,
   enqueueRequestsFromMapFunc,
   EventRecorder,
+  isAlreadyExists,
   isNotFound,
   ReplicaSet,
   watch,
@@ -37,6 +38,8 @@ import { memcachedOfProxyReplicaSet } from './memcached-of-proxy-replica-set.js'
 
 /** How long a new config waits for servers that should exist but are not ready yet (see settleDecision). */
 export const SettleMs = 10_000;
+/** How soon to look again when the cache has not yet shown a ConfigMap we wrote. */
+const CacheCatchUpMs = 1_000;
 
 /**
  * The proxy configs: renders the config from the ready endpoints of the servers' headless Service and, when it
@@ -98,6 +101,7 @@ export class ProxyConfigController implements Reconciler {
         pendingSince: this.pendingSince.get(uid),
         now: Date.now(),
         settleMs: SettleMs,
+        hasPublished: newest !== undefined,
       });
       if (!decision.publish) {
         if (!this.pendingSince.has(uid)) this.pendingSince.set(uid, Date.now());
@@ -108,6 +112,8 @@ export class ProxyConfigController implements Reconciler {
       }
       this.pendingSince.delete(uid);
       newest = await this.publish(memcached, configMaps, config, wanted, ctx);
+      // The informer's event for our own write re-enqueues this Memcached; this requeue only bounds the wait.
+      if (!newest) return { requeueAfter: CacheCatchUpMs };
     } else {
       this.pendingSince.delete(uid);
     }
@@ -116,14 +122,17 @@ export class ProxyConfigController implements Reconciler {
     return {};
   }
 
-  /** Makes `wanted` the newest config: a new ConfigMap, or (when the endpoints went back to an earlier set) the earlier one promoted. */
+  /**
+   * Makes `wanted` the newest config: a new ConfigMap, or (when the endpoints went back to an earlier set) the earlier
+   * one promoted. Undefined when the ConfigMap exists already but the cache is behind.
+   */
   private async publish(
     memcached: Memcached,
     configMaps: readonly V1ConfigMap[],
     config: ReturnType<typeof renderProxyConfig>,
     wanted: string,
     ctx: ReconcileContext,
-  ): Promise<V1ConfigMap> {
+  ): Promise<V1ConfigMap | undefined> {
     const generation = Math.max(0, ...configMaps.map(configGenerationOf)) + 1;
     const namespace = memcached.metadata?.namespace ?? '';
     const servers = config.backends.map((b) => b.name).join(', ') || 'none';
@@ -140,7 +149,15 @@ export class ProxyConfigController implements Reconciler {
         },
       );
     } else {
-      written = await this.client.create(ConfigMap, desiredProxyConfigMap(memcached, config, generation));
+      try {
+        written = await this.client.create(ConfigMap, desiredProxyConfigMap(memcached, config, generation));
+      } catch (err) {
+        // The name is the content's hash: a ConfigMap of that name holds this very config. It exists but the cache
+        // has not shown it yet (we wrote it a moment ago), so this is not a failure: wait for the cache to catch up.
+        if (!isAlreadyExists(err)) throw err;
+        ctx.log.debug('proxy config exists but is not in the cache yet', { configMap: wanted });
+        return undefined;
+      }
     }
     ctx.log.info('proxy config written', { configMap: wanted, generation, servers });
     this.recorder.event(

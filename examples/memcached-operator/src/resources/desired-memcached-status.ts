@@ -58,21 +58,15 @@ export function desiredMemcachedStatus(observed: ObservedState): MemcachedStatus
   let conditions = memcached.status?.conditions ?? [];
   conditions = setCondition(
     conditions,
-    proxy.ready > 0 && configMapName !== undefined
-      ? {
-          type: ConditionTypes.Available,
-          status: 'True',
-          reason: 'ProxyReady',
-          message: `${proxy.ready} proxy pod(s) serving ${backends.length} server(s)`,
-          observedGeneration: generation,
-        }
-      : {
-          type: ConditionTypes.Available,
-          status: 'False',
-          reason: configMapName ? 'NoProxyReady' : 'NoConfig',
-          message: configMapName ? 'no proxy pod is ready' : 'no proxy config has been written yet',
-          observedGeneration: generation,
-        },
+    availability(
+      {
+        proxyReady: proxy.ready,
+        configMapName,
+        serversReady: servers.ready,
+        serversDesired: servers.desired,
+      },
+      generation,
+    ),
     now,
   );
   const progress = !serversSettled
@@ -134,5 +128,43 @@ export function desiredMemcachedStatus(observed: ObservedState): MemcachedStatus
     ...(configMapName ? { configMap: configMapName } : {}),
     proxy: { replicas: proxy.replicas, updatedReplicas: proxy.updated, readyReplicas: proxy.ready },
     conditions,
+  };
+}
+
+/**
+ * Available: clients reach at least one server through a ready proxy. Some servers not ready is Degraded, not
+ * unavailable (a sharded pool misses their keys only); no server ready is unavailable, whatever the proxy says.
+ */
+function availability(
+  state: {
+    proxyReady: number;
+    configMapName: string | undefined;
+    serversReady: number;
+    serversDesired: number;
+  },
+  observedGeneration: number | undefined,
+): {
+  type: string;
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+  observedGeneration: number | undefined;
+} {
+  const unavailable = (reason: string, message: string) =>
+    ({ type: ConditionTypes.Available, status: 'False', reason, message, observedGeneration }) as const;
+  if (state.configMapName === undefined)
+    return unavailable('NoConfig', 'no proxy config has been written yet');
+  if (state.proxyReady === 0) return unavailable('NoProxyReady', 'no proxy pod is ready');
+  if (state.serversDesired === 0)
+    return unavailable('ScaledToZero', 'spec.replicas is 0: there is no server to serve');
+  if (state.serversReady === 0) {
+    return unavailable('NoServerReady', `none of the ${state.serversDesired} servers is ready`);
+  }
+  return {
+    type: ConditionTypes.Available,
+    status: 'True',
+    reason: 'ProxyReady',
+    message: `${state.proxyReady} proxy pod(s) serving ${state.serversReady}/${state.serversDesired} ready server(s)`,
+    observedGeneration,
   };
 }

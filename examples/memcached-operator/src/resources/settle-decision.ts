@@ -15,6 +15,8 @@ export interface SettleInput {
   readonly now: number;
   /** How long to wait for starting servers before publishing without them. */
   readonly settleMs: number;
+  /** Whether a config has been published before (the proxy is serving one). */
+  readonly hasPublished: boolean;
 }
 
 /**
@@ -24,11 +26,18 @@ export interface SettleInput {
  * roll the proxy once per pod. Waiting until every expected server is ready (or `settleMs` has passed, so that a
  * server that never becomes ready does not block the others) gives one ConfigMap and one rollout per change.
  * Servers that are no longer expected (scale-down) never make it wait.
+ *
+ * When servers are expected but none is ready and a config is already published, it holds that config however long
+ * the outage lasts: an empty config cannot serve anything, and rolling every proxy to it and back would turn a
+ * passing outage (a node gone quiet, all pods marked NotReady) into two rollouts. The status reports the outage.
  */
 export function settleDecision(input: SettleInput): SettleDecision {
   const ready = new Set(input.observed.ready.map((b) => b.name));
   const waitingFor = input.expectedNames.filter((n) => !ready.has(n));
   if (waitingFor.length === 0) return { publish: true };
+  if (input.hasPublished && waitingFor.length === input.expectedNames.length) {
+    return { publish: false, retryAfterMs: input.settleMs };
+  }
   const since = input.pendingSince ?? input.now;
   const remaining = since + input.settleMs - input.now;
   return remaining > 0 ? { publish: false, retryAfterMs: remaining } : { publish: true };

@@ -92,6 +92,18 @@ describe('desiredMemcachedStatus', () => {
     assert.equal(condition(status.conditions, 'Available')?.status, 'True');
   });
 
+  it('is not Available when no server is ready, though the proxy is', () => {
+    const status = desiredMemcachedStatus({
+      memcached: mc,
+      statefulSet: sts(0),
+      deployment: dep(2),
+      configMap,
+      now: 't1',
+    });
+    assert.equal(condition(status.conditions, 'Available')?.status, 'False');
+    assert.equal(condition(status.conditions, 'Available')?.reason, 'NoServerReady');
+  });
+
   it('is not Available before a config and a ready proxy exist', () => {
     const status = desiredMemcachedStatus({
       memcached: mc,
