@@ -2,17 +2,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { deepEqual } from '../internal/json/deep-equal.js';
 import { keyOf, objectKeyString, type ObjectKey } from '../kinds/object-key.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
-import {
-  Client,
-  type ApplyOptions,
-  type DeleteOptions,
-  type GetOptions,
-  type JsonPatchOperation,
-  type ListOptions,
-  type Patch,
-  type StatusWriter,
-  type WriteOptions,
-} from './client.js';
+import { WriteCheckingClient, type ClientWrite } from '../internal/client/write-checking-client.js';
+import type { Client, JsonPatchOperation, Patch } from './client.js';
 
 /** Who a guarded client writes for. */
 export interface SingleWriterOptions {
@@ -101,113 +92,59 @@ function withoutFinalizersAndStatus(obj: KubernetesObject): unknown {
   return copy;
 }
 
-class SingleWriterClient extends Client {
-  readonly status: StatusWriter;
+/** Whether a server-side apply body sets nothing but the object's identity and `metadata.finalizers`. */
+function isFinalizerOnlyApply(obj: KubernetesObject): boolean {
+  return (
+    onlyKeys(obj, new Set(['apiVersion', 'kind', 'metadata'])) &&
+    onlyKeys(obj.metadata ?? {}, finalizerApplyKeys)
+  );
+}
+
+class SingleWriterClient extends WriteCheckingClient {
   readonly #writes: string;
   readonly #for: string;
 
   constructor(
-    private readonly inner: Client,
+    inner: Client,
     private readonly options: SingleWriterOptions,
   ) {
-    super();
+    super(inner);
     this.#writes = kindId(options.writes);
     this.#for = kindId(options.for);
-    this.status = {
-      update: async (kind, obj, opts) => {
-        this.checkStatus(kind, `update status ${describe(keyOfOrName(obj))}`);
-        return this.inner.status.update(kind, obj, opts);
-      },
-      patch: async (kind, key, patch, opts) => {
-        this.checkStatus(kind, `patch status ${describe(key)}`);
-        return this.inner.status.patch(kind, key, patch, opts);
-      },
-    };
   }
 
-  get<T extends KubernetesObject>(
-    kind: ResourceKind<T>,
-    key: ObjectKey,
-    options?: GetOptions,
-  ): Promise<T | undefined> {
-    return this.inner.get(kind, key, options);
-  }
-
-  list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: ListOptions): Promise<T[]> {
-    return this.inner.list(kind, options);
-  }
-
-  async create<T extends KubernetesObject>(
-    kind: ResourceKind<T>,
-    obj: T,
-    options?: WriteOptions,
-  ): Promise<T> {
-    this.checkWrite(kind, `create ${describe(keyOfOrName(obj))}`);
-    return this.inner.create(kind, obj, options);
-  }
-
-  async update<T extends KubernetesObject>(
-    kind: ResourceKind<T>,
-    obj: T,
-    options?: WriteOptions,
-  ): Promise<T> {
-    if (!this.isWritten(kind)) {
-      const attempted = `update ${describe(keyOfOrName(obj))}`;
-      if (!this.isFor(kind)) throw this.violation(kind, attempted);
-      // The reconciled kind: allowed only when nothing but finalizers differs from what the cache holds.
-      const current = await this.inner.get(kind, keyOf(obj));
-      if (!current || !deepEqual(withoutFinalizersAndStatus(current), withoutFinalizersAndStatus(obj))) {
-        throw this.violation(kind, `${attempted} (beyond finalizers)`);
+  protected async admitWrite(write: ClientWrite): Promise<void> {
+    const { kind } = write;
+    if (kindId(kind) === this.#writes) return;
+    const target = 'key' in write ? write.key : keyOfOrName(write.object);
+    const attempted = `${write.verb}${write.status ? ' status' : ''} ${objectKeyString(target)}`;
+    if (kindId(kind) !== this.#for) throw this.violation(kind, attempted);
+    // The reconciled kind: its status, and its finalizers, nothing else.
+    if (write.status) return;
+    switch (write.verb) {
+      case 'update': {
+        // Allowed only when nothing but finalizers differs from what the cache holds.
+        const current = await this.inner.get(kind, keyOf(write.object));
+        if (
+          !current ||
+          !deepEqual(withoutFinalizersAndStatus(current), withoutFinalizersAndStatus(write.object))
+        ) {
+          throw this.violation(kind, `${attempted} (beyond finalizers)`);
+        }
+        return;
       }
+      case 'patch':
+        if (!isFinalizerOnlyPatch(write.patch)) {
+          throw this.violation(kind, `${attempted} (beyond finalizers)`);
+        }
+        return;
+      case 'apply':
+        if (!isFinalizerOnlyApply(write.object)) throw this.violation(kind, attempted);
+        return;
+      case 'create':
+      case 'delete':
+        throw this.violation(kind, attempted);
     }
-    return this.inner.update(kind, obj, options);
-  }
-
-  async patch<T extends KubernetesObject>(
-    kind: ResourceKind<T>,
-    key: ObjectKey,
-    patch: Patch,
-    options?: WriteOptions,
-  ): Promise<T> {
-    if (!this.isWritten(kind) && !(this.isFor(kind) && isFinalizerOnlyPatch(patch))) {
-      throw this.violation(kind, `patch ${describe(key)}${this.isFor(kind) ? ' (beyond finalizers)' : ''}`);
-    }
-    return this.inner.patch(kind, key, patch, options);
-  }
-
-  async apply<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options: ApplyOptions): Promise<T> {
-    const finalizersOnly =
-      this.isFor(kind) &&
-      onlyKeys(obj, new Set(['apiVersion', 'kind', 'metadata'])) &&
-      onlyKeys(obj.metadata ?? {}, finalizerApplyKeys);
-    if (!this.isWritten(kind) && !finalizersOnly)
-      throw this.violation(kind, `apply ${describe(keyOfOrName(obj))}`);
-    return this.inner.apply(kind, obj, options);
-  }
-
-  async delete<T extends KubernetesObject>(
-    kind: ResourceKind<T>,
-    key: ObjectKey,
-    options?: DeleteOptions,
-  ): Promise<void> {
-    this.checkWrite(kind, `delete ${describe(key)}`);
-    return this.inner.delete(kind, key, options);
-  }
-
-  private isWritten(kind: ResourceKind): boolean {
-    return kindId(kind) === this.#writes;
-  }
-
-  private isFor(kind: ResourceKind): boolean {
-    return kindId(kind) === this.#for;
-  }
-
-  private checkWrite(kind: ResourceKind, attempted: string): void {
-    if (!this.isWritten(kind)) throw this.violation(kind, attempted);
-  }
-
-  private checkStatus(kind: ResourceKind, attempted: string): void {
-    if (!this.isWritten(kind) && !this.isFor(kind)) throw this.violation(kind, attempted);
   }
 
   private violation(kind: ResourceKind, attempted: string): SingleWriterViolationError {
@@ -219,10 +156,6 @@ function keyOfOrName(obj: KubernetesObject): ObjectKey {
   const name = obj.metadata?.name ?? `${obj.metadata?.generateName ?? ''}*`;
   const namespace = obj.metadata?.namespace;
   return namespace ? { namespace, name } : { name };
-}
-
-function describe(key: ObjectKey): string {
-  return objectKeyString(key);
 }
 
 /**
