@@ -1,8 +1,8 @@
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { Request } from '../reconcile/request.js';
-import type { EventHandler, RequestQueue } from './event-handler.js';
-import { enqueueUnique } from './enqueue-unique.js';
+import type { EventHandler } from './event-handler.js';
+import { enqueueRequestsFromMapFunc } from './enqueue-requests-from-map-func.js';
 
 /** Options of {@link enqueueRequestForOwner}. */
 export interface EnqueueRequestForOwnerOptions {
@@ -48,24 +48,5 @@ export function enqueueRequestForOwner<T extends KubernetesObject = KubernetesOb
   ownerKind: ResourceKind,
   options: EnqueueRequestForOwnerOptions = {},
 ): EventHandler<T> {
-  const enqueue = (q: RequestQueue, ...objs: T[]) => {
-    enqueueUnique(
-      q,
-      objs.flatMap((obj) => ownerRequests(obj, ownerKind, options)),
-    );
-  };
-  return {
-    create: (e, q) => {
-      enqueue(q, e.object);
-    },
-    update: (e, q) => {
-      enqueue(q, e.objectOld, e.objectNew);
-    },
-    delete: (e, q) => {
-      enqueue(q, e.object);
-    },
-    generic: (e, q) => {
-      enqueue(q, e.object);
-    },
-  };
+  return enqueueRequestsFromMapFunc<T>((obj) => ownerRequests(obj, ownerKind, options));
 }
