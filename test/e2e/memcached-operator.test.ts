@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import {
   ConfigMap,
   Deployment,
+  EndpointSlice,
   KubeClient,
   Namespace,
+  Node,
   Pod,
   ReplicaSet,
   Service,
@@ -20,6 +25,7 @@ import {
   MemcachedKind,
   newestConfigMap,
   selectorLabels,
+  SettleMs,
   type Memcached,
 } from '@spoke/memcached-operator';
 import { eventually } from './support/eventually.js';
@@ -92,12 +98,71 @@ async function waitForConverged(
       proxyTemplate: configMapOfDeployment(
         await client.get(Deployment, { namespace, name: `${name}-proxy` }),
       ),
-      pods: pods.map((p) => `${p.metadata?.name ?? ''} ${p.status?.podIP ?? '-'} ${p.status?.phase ?? ''}`),
+      pods: pods.map(
+        (p) =>
+          `${p.metadata?.name ?? ''} ${p.spec?.nodeName ?? '-'} ${p.status?.podIP ?? '-'} ${p.status?.phase ?? ''} ` +
+          `ready=${p.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '?'}`,
+      ),
+      endpoints: (
+        await client.list(EndpointSlice, { namespace, labelSelector: `kubernetes.io/service-name=${name}` })
+      ).flatMap((slice) =>
+        (slice.endpoints ?? []).map(
+          (e) => `${e.targetRef?.name ?? '?'} ${e.addresses.join(',')} ready=${String(e.conditions?.ready)}`,
+        ),
+      ),
     };
     throw new Error(
       `${String(err)}\nstate: ${JSON.stringify(state, null, 1)}\noperator log:\n${operator.logTail(30)}`,
     );
   }
+}
+
+/** The address (`ip:port`) a proxy config lists for a server. */
+function addressIn(configMap: V1ConfigMap | undefined, server: string): string | undefined {
+  return backendsOf(configMap).find((b) => b.name === server)?.address;
+}
+
+/** The IP a proxy config lists for a server. */
+function ipIn(configMap: V1ConfigMap | undefined, server: string): string | undefined {
+  return addressIn(configMap, server)?.replace(/:\d+$/, '');
+}
+
+/** Asserts that the twemproxy config has the line for `server` at the address the ConfigMap lists for it. */
+function assertTwemproxyServerLine(configMap: V1ConfigMap, server: string): void {
+  const address = addressIn(configMap, server) ?? '-';
+  assert.match(
+    configMap.data?.['nutcracker.yml'] ?? '',
+    new RegExp(`${address.replaceAll('.', '\\.')}:1 ${server}\n`),
+  );
+}
+
+async function proxyDeployment(): Promise<V1Deployment | undefined> {
+  return client.get(Deployment, { namespace, name: `${name}-proxy` });
+}
+
+/**
+ * Waits until the StatefulSet has replaced the pod `old` (same name, new uid) and the servers' EndpointSlice lists
+ * the replacement as ready; returns its node, its address and when it was seen ready.
+ */
+async function readyReplacement(
+  pod: string,
+  old: V1Pod | undefined,
+): Promise<{ node: string; address: string; readyAt: number }> {
+  return eventually(`${pod} to be replaced and its endpoint ready`, async () => {
+    const current = await client.get(Pod, { namespace, name: pod });
+    const uid = current?.metadata?.uid;
+    if (!uid || uid === old?.metadata?.uid) return false;
+    const slices = await client.list(EndpointSlice, {
+      namespace,
+      labelSelector: `kubernetes.io/service-name=${name}`,
+    });
+    const endpoint = slices
+      .flatMap((s) => s.endpoints ?? [])
+      .find((e) => e.targetRef?.uid === uid && e.conditions?.ready === true);
+    const address = endpoint?.addresses[0];
+    if (!address) return false;
+    return { node: current.spec?.nodeName ?? '', address, readyAt: Date.now() };
+  });
 }
 
 function delta(before: WriteCounts, after: WriteCounts): WriteCounts {
@@ -115,8 +180,20 @@ describe('memcached operator on the simulated cluster', () => {
     operator = await OperatorProcess.start(env.kubeconfigPath, `${env.dir}/operator.log`);
   });
 
+  let failed = false;
+  afterEach((t) => {
+    if ('passed' in t && !t.passed) failed = true;
+  });
+
   after(async () => {
     await operator.stop();
+    if (failed) {
+      // stop() removes the directory: keep the component logs and the operator's log for the post-mortem.
+      const kept = mkdtempSync(join(process.env.SPOKE_E2E_LOGS ?? tmpdir(), 'spoke-e2e-failed-'));
+      cpSync(join(env.dir, 'logs'), join(kept, 'logs'), { recursive: true });
+      cpSync(join(env.dir, 'operator.log'), join(kept, 'operator.log'));
+      console.error(`# e2e failed: component and operator logs kept in ${kept}`);
+    }
     await env.stop();
   });
 
@@ -192,24 +269,82 @@ describe('memcached operator on the simulated cluster', () => {
     );
   });
 
-  it('replaces a deleted server pod: a new config with its new address under the same name, and a rollout', async () => {
+  it('replaces a deleted server pod: the config follows its address under the same name; a new config and a rollout only if the address changed', async (t) => {
     const before = newestConfigMap(await configMaps());
-    const address = (cm: V1ConfigMap | undefined, pod: string) =>
-      backendsOf(cm).find((b) => b.name === pod)?.address;
-    const oldAddress = address(before, 'web-1');
+    const generationBefore = (await proxyDeployment())?.metadata?.generation ?? 0;
+    const old = await client.get(Pod, { namespace, name: 'web-1' });
+    assert.equal(ipIn(before, 'web-1'), old?.status?.podIP);
+    const deletedAt = Date.now();
     await client.delete(Pod, { namespace, name: 'web-1' });
 
-    const { configMap } = await waitForConverged(5, 'a config with the recreated web-1', before);
-    assert.notEqual(configMap.metadata?.name, before?.metadata?.name);
+    // kwok hands a deleted pod's address to the next pod on that node (its IPAM recycles freed addresses, as CNI
+    // plugins may), so the replacement can come back at the very address it had: then the endpoints are what they
+    // were, and so is the content-addressed config. Which case this is, is read from the cluster, not assumed.
+    const replacement = await readyReplacement('web-1', old);
+    t.diagnostic(
+      `web-1 replaced: ${old?.spec?.nodeName ?? '?'} ${old?.status?.podIP ?? '?'} → ${replacement.node} ` +
+        `${replacement.address}, endpoint ready ${replacement.readyAt - deletedAt} ms after the delete`,
+    );
+    const moved = replacement.address !== old?.status?.podIP;
+    const { configMap } = moved
+      ? await waitForConverged(5, `a config with web-1 at ${replacement.address}`, before)
+      : await waitForConverged(5, 'the unchanged config');
     assert.deepEqual(
       backendsOf(configMap).map((b) => b.name),
       backendsOf(before).map((b) => b.name),
     );
-    assert.notEqual(address(configMap, 'web-1'), oldAddress);
-    assert.match(
-      configMap.data?.['nutcracker.yml'] ?? '',
-      new RegExp(`${address(configMap, 'web-1') ?? '-'}:1 web-1\n`),
-    );
+    assert.equal(ipIn(configMap, 'web-1'), replacement.address);
+    assertTwemproxyServerLine(configMap, 'web-1');
+    if (moved) assert.notEqual(configMap.metadata?.name, before?.metadata?.name);
+    else assert.equal(configMap.metadata?.name, before?.metadata?.name, 'same endpoints, same config');
+    // Back within the settle window: the operator waited for it, so one rollout if the address changed, else none.
+    if (replacement.readyAt - deletedAt < SettleMs - 2_000) {
+      const rollouts = ((await proxyDeployment())?.metadata?.generation ?? 0) - generationBefore;
+      assert.equal(rollouts, moved ? 1 : 0, 'proxy rollouts');
+    }
+  });
+
+  it('moves a server pod to another node: a new config with its new address under the same name, and one rollout', async (t) => {
+    const before = newestConfigMap(await configMaps());
+    const generationBefore = (await proxyDeployment())?.metadata?.generation ?? 0;
+    const old = await client.get(Pod, { namespace, name: 'web-2' });
+    const from = old?.spec?.nodeName;
+    const oldAddress = old?.status?.podIP;
+    assert.ok(from && oldAddress, 'web-2 runs on a node, with an address');
+    assert.equal(ipIn(before, 'web-2'), oldAddress);
+    // Cordoned, its node takes no new pod: the replacement lands on the other node, whose pod CIDR is another /24,
+    // so its address is bound to differ, every run.
+    await client.patch(Node, { name: from }, { type: 'merge', body: { spec: { unschedulable: true } } });
+    try {
+      const deletedAt = Date.now();
+      await client.delete(Pod, { namespace, name: 'web-2' });
+      const replacement = await readyReplacement('web-2', old);
+      t.diagnostic(
+        `web-2 moved: ${from} ${oldAddress} → ${replacement.node} ${replacement.address}, ` +
+          `endpoint ready ${replacement.readyAt - deletedAt} ms after the delete`,
+      );
+      assert.notEqual(replacement.node, from);
+      assert.notEqual(replacement.address, oldAddress);
+
+      const { configMap } = await waitForConverged(
+        5,
+        `a config with web-2 at ${replacement.address}`,
+        before,
+      );
+      assert.notEqual(configMap.metadata?.name, before?.metadata?.name);
+      assert.deepEqual(
+        backendsOf(configMap).map((b) => b.name),
+        backendsOf(before).map((b) => b.name),
+      );
+      assert.equal(ipIn(configMap, 'web-2'), replacement.address);
+      assertTwemproxyServerLine(configMap, 'web-2');
+      if (replacement.readyAt - deletedAt < SettleMs - 2_000) {
+        const rollouts = ((await proxyDeployment())?.metadata?.generation ?? 0) - generationBefore;
+        assert.equal(rollouts, 1, 'proxy rollouts');
+      }
+    } finally {
+      await client.patch(Node, { name: from }, { type: 'merge', body: { spec: { unschedulable: false } } });
+    }
   });
 
   it('follows a switch to Replicated behind mcrouter with a new config and a rollout', async () => {

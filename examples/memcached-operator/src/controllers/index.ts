@@ -1,6 +1,6 @@
 import { MemcachedController } from './memcached-controller.js';
 import { MemcachedStatusController } from './memcached-status-controller.js';
-import { ProxyConfigController } from './proxy-config-controller.js';
+import { ProxyConfigController, SettleMs } from './proxy-config-controller.js';
 import { ProxyRolloutController } from './proxy-rollout-controller.js';
 import { ServiceController } from './service-controller.js';
 
@@ -10,6 +10,7 @@ export {
   ProxyConfigController,
   ProxyRolloutController,
   ServiceController,
+  SettleMs,
 };
 
 /** Every controller of the operator, in the order the manager registers them. */
