@@ -7,9 +7,8 @@ SHELL := /usr/bin/env bash -o pipefail
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 IMG ?= spoke/memcached-operator:latest
-# The simulated cluster's binaries: built once into a versioned cache, or taken from SPOKE_ASSETS.
-SPOKE_ASSETS ?= $(shell hack/control-plane/build.sh --print-dir 2>/dev/null)
-export SPOKE_ASSETS
+# The simulated cluster's binaries are built once into a versioned cache (`make control-plane`), or taken from
+# SPOKE_ASSETS when set; @spoke/envtest finds them the same way (hack/control-plane/build.sh --print-dir).
 
 ##@ General
 
@@ -50,7 +49,7 @@ test-unit: build ## Run the fast unit tests only.
 	node hack/run-tests.mjs unit
 
 .PHONY: run
-run: build control-plane ## Run the memcached manager: on the current kubeconfig's cluster, or on a local simulated one.
+run: build ## Run the memcached manager: on the current kubeconfig's cluster, or on a local simulated one.
 	node examples/memcached-operator/dist/src/run-local.js $(RUN_ARGS)
 
 .PHONY: bench

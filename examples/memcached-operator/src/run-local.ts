@@ -11,7 +11,7 @@
  *
  *   node examples/memcached-operator/dist/src/run-local.js [--simulated] [--nodes 2] [--log-level info]
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { OperatorName } from './resources/labels.js';
 const repoRoot = new URL('../../../../', import.meta.url);
 const crdDir = fileURLToPath(new URL('config/crd/bases/', repoRoot));
 const samplesDir = fileURLToPath(new URL('config/samples/', repoRoot));
+const buildScript = fileURLToPath(new URL('hack/control-plane/build.sh', repoRoot));
 const managerScript = fileURLToPath(new URL('main.js', import.meta.url));
 
 function say(text: string): void {
@@ -48,6 +49,18 @@ function readManifests<T extends KubernetesObject>(dir: string): T[] {
       .map((d) => d.toJS() as T | null)
       .filter((o): o is T => o !== null),
   );
+}
+
+/**
+ * The simulated cluster's binaries: built now (once, from the Go module proxy; progress on stderr) or reused from the
+ * cache. Only here, so that `make run` against a real cluster never builds them.
+ */
+function controlPlaneAssets(): string {
+  // The script honours SPOKE_ASSETS: binaries from elsewhere are used (or built) there.
+  const result = spawnSync('bash', [buildScript], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`${buildScript} failed (exit ${result.status ?? result.signal ?? '?'})`);
+  return result.stdout.trim().split('\n').at(-1) ?? '';
 }
 
 /** Whether the current kubeconfig names an API server that answers, within a few seconds. */
@@ -153,8 +166,9 @@ async function main(): Promise<void> {
   );
   // Imported only here: the simulated cluster is a development tool, not part of the operator.
   const { ControlPlane } = await import('@spoke/envtest');
+  const assetsDir = controlPlaneAssets();
   const started = Date.now();
-  const env = await ControlPlane.start({ nodes: Number(values.nodes), crdPaths: [crdDir] });
+  const env = await ControlPlane.start({ nodes: Number(values.nodes), crdPaths: [crdDir], assetsDir });
   say(
     `simulated cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${env.server} (${env.nodeNames.length} kwok nodes)`,
   );
