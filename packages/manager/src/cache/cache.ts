@@ -21,6 +21,14 @@ export interface CacheListOptions {
   readonly index?: { readonly name: string; readonly value: string };
 }
 
+/** A write this process made, as the API server answered it: what {@link Cache.recordWrite} waits for. */
+export interface CacheWrite extends ObjectKey {
+  /** The resourceVersion the server returned; a delete answered with a Status has none. */
+  readonly resourceVersion: string | undefined;
+  /** A delete: the key's absence from the informer shows it too. */
+  readonly deleted: boolean;
+}
+
 /**
  * The process-wide set of informers: one per (kind, namespace, selectors), created on first use and shared.
  * Reads through it never reach the API server; a kind read for the first time starts its informer and waits for it
@@ -41,6 +49,11 @@ export interface Cache {
   waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
   get<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey): Promise<T | undefined>;
   list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: CacheListOptions): Promise<T[]>;
+  /**
+   * Read your own writes: the client tells the cache about each write it made, so that a later `get` or `list`
+   * touching that key waits (bounded) until the informer shows it. Optional: a cache without it answers at once.
+   */
+  recordWrite?(kind: ResourceKind, write: CacheWrite): void;
 }
 
 /** The built-in index: objects by their controller owner, value `<group>/<Kind>/<namespace>/<name>`. */

@@ -1,8 +1,12 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+import { PendingWrites, showsWrite } from '../internal/cache/pending-writes.js';
 import { parseLabelSelector } from '../internal/labels/label-selector.js';
+import { readYourWritesTimeouts, readYourWritesWaits } from '../metrics/cache-metrics.js';
 import { objectKeyString, type ObjectKey } from '../kinds/object-key.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
-import type { Cache, CacheListOptions, InformerOptions } from './cache.js';
+import type { Cache, CacheListOptions, CacheWrite, InformerOptions } from './cache.js';
+import { storeKeyOf } from './indexed-store.js';
 import type { IndexFunc, Informer, InformerPhase } from './informer.js';
 import type { PartialObjectMetadata } from './partial-object-metadata.js';
 import { SharedInformer, isPermanentListError } from './shared-informer.js';
@@ -25,7 +29,18 @@ export interface SharedInformerCacheOptions {
   readonly watcher?: WatcherTuning;
   /** Told about failures informers recover from. Default: stderr. */
   readonly onError?: (error: Error) => void;
+  /**
+   * Read your own writes: after a write through a client on this cache, how long a `get` or `list` touching the
+   * written key may wait for the informer to show that write (see {@link SharedInformerCache.recordWrite}). Default
+   * 1000 ms; 0 disables (reads answer at once, possibly from before the write, as controller-runtime's cache).
+   */
+  readonly readYourWritesTimeoutMs?: number;
+  /** Debug lines (a write the informer did not show in time). Default: none. */
+  readonly logger?: Logger;
 }
+
+/** Default of {@link SharedInformerCacheOptions.readYourWritesTimeoutMs}: long past a healthy watch's lag of milliseconds. */
+export const defaultReadYourWritesTimeoutMs = 1000;
 
 /** One informer's health, for `/readyz` and debugging. */
 export interface InformerHealth {
@@ -59,10 +74,23 @@ export class SharedInformerCache implements Cache {
   readonly #entries = new Map<string, Entry>();
   /** Field indexes by kind id, applied to every informer of that kind, present and future. */
   readonly #indexers = new Map<string, Record<string, IndexFunc<KubernetesObject>>>();
+  readonly #pendingWrites: PendingWrites;
   #signal: AbortSignal | undefined;
 
   constructor(options: SharedInformerCacheOptions) {
     this.#options = options;
+    const timeoutMs = options.readYourWritesTimeoutMs ?? defaultReadYourWritesTimeoutMs;
+    this.#pendingWrites = new PendingWrites({
+      timeoutMs,
+      onTimeout: (kind, key) => {
+        readYourWritesTimeouts.inc({ kind });
+        options.logger?.debug('read-your-writes: the informer did not show a write in time; reads go on', {
+          kind,
+          key,
+          readYourWritesTimeoutMs: timeoutMs,
+        });
+      },
+    });
   }
 
   getInformer<T extends KubernetesObject>(
@@ -101,6 +129,7 @@ export class SharedInformerCache implements Cache {
       });
       entry = { informer: informer as unknown as SharedInformer<KubernetesObject>, running: undefined };
       this.#entries.set(key, entry);
+      if (this.#pendingWrites.enabled && canAnswerReads(entry.informer)) this.observeWrites(entry.informer);
       if (this.#signal) this.run(entry, this.#signal);
     }
     return entry.informer as unknown as SharedInformer<T>;
@@ -163,7 +192,9 @@ export class SharedInformerCache implements Cache {
       namespace,
       `get ${kind.apiVersion} ${kind.kind} ${objectKeyString(key)}`,
     );
-    const obj = informer.store.get(objectKeyString({ namespace, name: key.name }));
+    const storeKey = objectKeyString({ namespace, name: key.name });
+    await this.awaitOwnWrites(informer, [storeKey]);
+    const obj = informer.store.get(storeKey);
     // Copies: a caller that mutates what it read must not change the cache under every other reader.
     return obj === undefined ? undefined : structuredClone(obj);
   }
@@ -176,6 +207,10 @@ export class SharedInformerCache implements Cache {
     const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const action = `list ${kind.apiVersion} ${kind.kind}${namespace ? ` in namespace ${namespace}` : ''}`;
     const informer = await this.readerFor(kind, namespace, action);
+    await this.awaitOwnWrites(
+      informer,
+      this.#pendingWrites.keys(kindId(kind), (k) => !namespace || k.startsWith(`${namespace}/`)),
+    );
     let objects = options.index
       ? informer.store.byIndex(options.index.name, options.index.value)
       : informer.store.list();
@@ -185,6 +220,30 @@ export class SharedInformerCache implements Cache {
       objects = objects.filter((o) => selector.matches(o.metadata?.labels));
     }
     return objects.map((o) => structuredClone(o));
+  }
+
+  /**
+   * Read your own writes. A controller that reads right after its own write would otherwise often read the cache
+   * from before it (the watch event trails the response by milliseconds), decide the write is still missing and
+   * send it again: a second apply, or a create that fails 409 AlreadyExists. So a client on this cache records each
+   * successful write here, with the resourceVersion the server returned, and a `get` or `list` touching that key
+   * waits until the reading informer stores the key at exactly that resourceVersion (resourceVersions are opaque:
+   * equality is the only comparison allowed), or has deleted it, before answering from the store.
+   *
+   * The wait is bounded: an entry ends `readYourWritesTimeoutMs` after the write (default 1 s; logged at debug,
+   * counted in `spoke_cache_read_your_writes_timeouts_total`), and then reads answer from the store as it is, as
+   * without this feature (the optimistic-concurrency 409 still guards a stale write). Only writes to a key some
+   * informer able to answer reads of it already watches are recorded: a write never starts an informer.
+   */
+  recordWrite(kind: ResourceKind, write: CacheWrite): void {
+    if (!this.#pendingWrites.enabled) return;
+    const namespace = kind.namespaced ? write.namespace : undefined;
+    const key = objectKeyString({ namespace, name: write.name });
+    const readers = this.readersOf(kind, namespace);
+    const expectation = { resourceVersion: write.resourceVersion, deleted: write.deleted };
+    // Nobody reads this key from memory, or the watch event beat the response (or the write changed nothing).
+    if (readers.every((i) => i.hasSynced() && showsWrite(expectation, i.store.get(key)))) return;
+    this.#pendingWrites.record(kindId(kind), key, expectation);
   }
 
   /** Every informer's health, for `/readyz`: an informer not Watching, or silent for minutes, is worth reporting. */
@@ -213,21 +272,10 @@ export class SharedInformerCache implements Cache {
   ): Promise<SharedInformer<T>> {
     const signal = this.#signal;
     if (!signal) throw new Error(`${action}: the informer cache is not started; start the manager first`);
-    const id = kindId(kind);
     let candidate: SharedInformer<KubernetesObject> | undefined;
-    for (const { informer } of this.#entries.values()) {
-      if (
-        kindId(informer.kind) !== id ||
-        informer.metadataOnly ||
-        informer.labelSelector ||
-        informer.fieldSelector
-      ) {
-        continue;
-      }
-      if (informer.namespace === undefined || informer.namespace === namespace) {
-        // Prefer a synced informer, then the narrower one.
-        if (!candidate || (informer.hasSynced() && !candidate.hasSynced())) candidate = informer;
-      }
+    for (const informer of this.readersOf(kind, namespace)) {
+      // Prefer a synced informer.
+      if (!candidate || (informer.hasSynced() && !candidate.hasSynced())) candidate = informer;
     }
     let informer = candidate as SharedInformer<T> | undefined;
     if (!informer) {
@@ -246,6 +294,47 @@ export class SharedInformerCache implements Cache {
     return informer;
   }
 
+  /** The informers that could answer a read of `kind` in `namespace` (undefined: all namespaces). */
+  private readersOf(kind: ResourceKind, namespace: string | undefined): SharedInformer<KubernetesObject>[] {
+    const id = kindId(kind);
+    return [...this.#entries.values()]
+      .map((e) => e.informer)
+      .filter(
+        (i) =>
+          kindId(i.kind) === id &&
+          canAnswerReads(i) &&
+          (i.namespace === undefined || i.namespace === namespace),
+      );
+  }
+
+  /** Ends pending writes as `informer` stores them (its handlers run right after each store change). */
+  private observeWrites(informer: SharedInformer<KubernetesObject>): void {
+    const id = kindId(informer.kind);
+    informer.addEventHandler({
+      onAdd: (obj) => {
+        this.#pendingWrites.observe(id, storeKeyOf(obj), obj);
+      },
+      onUpdate: (_old, obj) => {
+        this.#pendingWrites.observe(id, storeKeyOf(obj), obj);
+      },
+      onDelete: (obj) => {
+        this.#pendingWrites.observe(id, storeKeyOf(obj), undefined);
+      },
+    });
+  }
+
+  /** Waits (bounded) until `informer` shows this process's pending writes of `keys`; see {@link recordWrite}. */
+  private async awaitOwnWrites<T extends KubernetesObject>(
+    informer: SharedInformer<T>,
+    keys: readonly string[],
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    const id = kindId(informer.kind);
+    if (await this.#pendingWrites.waitFor(id, keys, (k) => informer.store.get(k))) {
+      readYourWritesWaits.inc({ kind: id });
+    }
+  }
+
   private run(entry: Entry, signal: AbortSignal): void {
     entry.running = entry.informer.run(signal).catch((err: unknown) => {
       const why = err instanceof Error ? err.message : String(err);
@@ -254,6 +343,11 @@ export class SharedInformerCache implements Cache {
       );
     });
   }
+}
+
+/** Full objects, unfiltered: the store holds every object of its namespace scope, so a read can use it. */
+function canAnswerReads(informer: SharedInformer<KubernetesObject>): boolean {
+  return !informer.metadataOnly && !informer.labelSelector && !informer.fieldSelector;
 }
 
 function informerKey(kind: ResourceKind, options: InformerOptions): string {

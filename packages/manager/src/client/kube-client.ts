@@ -20,7 +20,11 @@ import {
 /** Options of a {@link KubeClient}. */
 export interface KubeClientOptions {
   readonly kubeConfig: KubeConfig;
-  /** Where reads come from unless `uncached` is set. Default none: every read goes to the API server. */
+  /**
+   * Where reads come from unless `uncached` is set. Default none: every read goes to the API server. Each successful
+   * write is reported to it ({@link Cache.recordWrite}), so that a cached read right after a write of this client
+   * shows that write (read your own writes; see `SharedInformerCache.recordWrite`).
+   */
   readonly cache?: Cache;
   /** The field manager of writes that name none (recorded in managedFields). Default: none, the server's default. */
   readonly fieldManager?: string;
@@ -42,6 +46,11 @@ interface ListBody<T> {
 /**
  * The {@link Client}: reads from the shared cache (no request) unless `uncached`, writes to the API server. Every
  * request is counted in `rest_client_requests_total`; refusals reject with an `ApiError` naming the verb and object.
+ *
+ * Reads see this process's own writes: after a create, update, patch, apply (status too) or delete through a client
+ * on the cache, a cached `get` or `list` of that object waits until the informer shows the resourceVersion the
+ * server returned (or the deletion), up to the cache's `readYourWritesTimeoutMs` (default 1 s). Without that, a
+ * reconcile right after its own write reads the cache from before it and sends the same write again.
  */
 export class KubeClient extends Client {
   readonly #rest: RestClient;
@@ -150,7 +159,7 @@ export class KubeClient extends Client {
       body.metadata = Object.assign(new V1ObjectMeta(), body.metadata);
       delete body.metadata.managedFields;
     }
-    return await this.#rest.request<T>({
+    const applied = await this.#rest.request<T>({
       verb: 'apply',
       method: 'PATCH',
       kind,
@@ -164,6 +173,7 @@ export class KubeClient extends Client {
       body,
       contentType: 'application/apply-patch+yaml',
     });
+    return this.recorded(kind, applied, options.dryRun);
   }
 
   async delete<T extends KubernetesObject>(
@@ -171,11 +181,12 @@ export class KubeClient extends Client {
     key: ObjectKey,
     options: DeleteOptions = {},
   ): Promise<void> {
-    await this.#rest.request<unknown>({
+    const namespace = this.namespaceOf(kind, key.namespace, 'delete', key.name);
+    const response = await this.#rest.request<KubernetesObject | undefined>({
       verb: 'delete',
       method: 'DELETE',
       kind,
-      namespace: this.namespaceOf(kind, key.namespace, 'delete', key.name),
+      namespace,
       name: key.name,
       body: {
         apiVersion: 'v1',
@@ -185,6 +196,10 @@ export class KubeClient extends Client {
         gracePeriodSeconds: options.gracePeriodSeconds,
       },
     });
+    // The server answers with the object: gone (at the deletion's resourceVersion), or still there with a
+    // deletionTimestamp while finalizers or a grace period hold it. An older server may answer with a Status.
+    const resourceVersion = response?.kind === kind.kind ? response.metadata?.resourceVersion : undefined;
+    this.#cache?.recordWrite?.(kind, { namespace, name: key.name, resourceVersion, deleted: true });
   }
 
   private async write<T extends KubernetesObject>(
@@ -214,7 +229,7 @@ export class KubeClient extends Client {
       body: this.withKind(kind, obj, verb),
       action: `${verb} ${describeTarget(kind, { namespace, name, subresource })}`,
     };
-    return await this.#rest.request<T>(req);
+    return this.recorded(kind, await this.#rest.request<T>(req), options.dryRun);
   }
 
   private async sendPatch<T extends KubernetesObject>(
@@ -233,7 +248,7 @@ export class KubeClient extends Client {
           `built-in kind (custom resources have no patch strategy); use a merge or JSON patch, or server-side apply`,
       );
     }
-    return await this.#rest.request<T>({
+    const patched = await this.#rest.request<T>({
       verb: label,
       method: 'PATCH',
       kind,
@@ -244,6 +259,30 @@ export class KubeClient extends Client {
       body: patch.body,
       contentType: patchContentTypes[patch.type],
     });
+    return this.recorded(kind, patched, options.dryRun);
+  }
+
+  /** Tells the cache what a successful write left at the server, so reads of it wait to show it; returns `written`. */
+  private recorded<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    written: T,
+    dryRun: boolean | undefined,
+  ): T {
+    const meta = written.metadata;
+    if (!this.#cache?.recordWrite || dryRun || !meta?.name) return written;
+    // Removing the last finalizer of an object being deleted deletes it: the server answers with the object as it
+    // was (at its old resourceVersion), and the watch shows its deletion, so absence is what to wait for.
+    const deleted =
+      meta.deletionTimestamp !== undefined &&
+      meta.deletionGracePeriodSeconds === 0 &&
+      (meta.finalizers ?? []).length === 0;
+    this.#cache.recordWrite(kind, {
+      namespace: meta.namespace,
+      name: meta.name,
+      resourceVersion: deleted ? undefined : meta.resourceVersion,
+      deleted,
+    });
+    return written;
   }
 
   private writeQuery(options: WriteOptions): RestRequest['query'] {

@@ -31,6 +31,11 @@ export interface ManagerCacheOptions {
   readonly defaultNamespace?: string;
   /** How often informers replay their objects to handlers (at low priority). Default 10 h; 0 disables. */
   readonly resyncPeriodMs?: number;
+  /**
+   * How long a cached read of an object this process just wrote may wait for the informer to show that write, so
+   * that a reconcile does not act again on the state from before its own write. Default 1000 ms; 0 disables.
+   */
+  readonly readYourWritesTimeoutMs?: number;
 }
 
 /** Options of {@link Manager.create}; every field has a default. */

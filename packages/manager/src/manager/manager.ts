@@ -122,6 +122,10 @@ export class Manager {
       ...(options.cache?.resyncPeriodMs === undefined
         ? {}
         : { resyncPeriodMs: options.cache.resyncPeriodMs }),
+      ...(options.cache?.readYourWritesTimeoutMs === undefined
+        ? {}
+        : { readYourWritesTimeoutMs: options.cache.readYourWritesTimeoutMs }),
+      logger: this.logger,
       onError: (err) => {
         this.logger.warn('informer error', { error: err.message });
       },

@@ -8,6 +8,7 @@ export {
   maxConcurrentReconciles,
   activeWorkers,
 } from './controller-metrics.js';
+export { readYourWritesWaits, readYourWritesTimeouts } from './cache-metrics.js';
 export { leaderElectionMasterStatus } from './leader-election-metrics.js';
 export {
   workqueueDepth,

@@ -8,8 +8,9 @@ import { ApiError, isAlreadyExists, isConflict, isNotFound } from '../../src/cli
 import { createOrUpdate } from '../../src/client/create-or-update.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import { SingleWriterViolationError, newSingleWriterClient } from '../../src/client/single-writer-client.js';
-import { ConfigMap, Deployment, Namespace } from '../../src/kinds/builtin-kinds.js';
-import { defineKind } from '../../src/kinds/resource-kind.js';
+import { ConfigMap, Deployment, Namespace, Secret } from '../../src/kinds/builtin-kinds.js';
+import { defineKind, kindId } from '../../src/kinds/resource-kind.js';
+import { readYourWritesTimeouts, readYourWritesWaits } from '../../src/metrics/cache-metrics.js';
 import { apiServerRequests, restClientRequestCount } from '../support/metrics.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -45,6 +46,18 @@ const Memcached = defineKind<KubernetesObject>({
   plural: 'memcacheds',
   namespaced: true,
 });
+
+/** `spoke_cache_read_your_writes_waits_total` for ConfigMaps. */
+async function configMapWaits(): Promise<number> {
+  const metric = await readYourWritesWaits.get();
+  return metric.values.find((v) => v.labels.kind === kindId(ConfigMap))?.value ?? 0;
+}
+
+/** `spoke_cache_read_your_writes_timeouts_total` for ConfigMaps. */
+async function configMapTimeouts(): Promise<number> {
+  const metric = await readYourWritesTimeouts.get();
+  return metric.values.find((v) => v.labels.kind === kindId(ConfigMap))?.value ?? 0;
+}
 
 describe('KubeClient against a real API server', () => {
   let env: ControlPlane;
@@ -290,6 +303,99 @@ describe('KubeClient against a real API server', () => {
       assert.equal(await createOrUpdate(cached, ConfigMap, target, render('2')), 'updated');
       assert.equal((await restClientRequestCount()) - before, 1, 'one PUT');
       assert.deepEqual(target.data, { config: '2' });
+    });
+
+    it('reads its own writes: 50 times update, then at once get, and every get sees the written resourceVersion', async () => {
+      let current = await cached.create(ConfigMap, configMap('ryw-update', { i: '0' }));
+      const waitsBefore = await configMapWaits();
+      for (let i = 1; i <= 50; i++) {
+        current = await cached.update(ConfigMap, { ...current, data: { i: String(i) } });
+        const read = await cached.get(ConfigMap, { namespace: ns, name: 'ryw-update' });
+        assert.equal(read?.metadata?.resourceVersion, current.metadata?.resourceVersion, `iteration ${i}`);
+        assert.deepEqual(read?.data, { i: String(i) });
+      }
+      // The reads were right because they waited for the watch, not because it happened to be fast.
+      assert.ok((await configMapWaits()) > waitsBefore, 'spoke_cache_read_your_writes_waits_total moved');
+    });
+
+    it('without read-your-writes (timeout 0) reads answer at once, possibly from before the write', async (t) => {
+      const plain = new SharedInformerCache({
+        kubeConfig: env.kubeConfig,
+        resyncPeriodMs: 0,
+        readYourWritesTimeoutMs: 0,
+      });
+      void plain.start(stop.signal);
+      plain.getInformer(ConfigMap, { namespace: ns });
+      await plain.waitForCacheSync();
+      const client = new KubeClient({ kubeConfig: env.kubeConfig, cache: plain, fieldManager: 'spoke-test' });
+      let current = await client.create(ConfigMap, configMap('ryw-off', { i: '0' }));
+      const waitsBefore = await configMapWaits();
+      let stale = 0;
+      for (let i = 1; i <= 50; i++) {
+        current = await client.update(ConfigMap, { ...current, data: { i: String(i) } });
+        const read = await client.get(ConfigMap, { namespace: ns, name: 'ryw-off' });
+        if (read?.metadata?.resourceVersion !== current.metadata?.resourceVersion) stale++;
+      }
+      t.diagnostic(`stale reads without read-your-writes: ${stale} of 50`);
+      assert.equal(await configMapWaits(), waitsBefore, 'no read waited');
+    });
+
+    it('reads its own creates: a list right after each create includes the new object', async () => {
+      const labels = { ryw: 'create' };
+      for (let i = 0; i < 10; i++) {
+        await cached.create(ConfigMap, {
+          ...configMap(`ryw-create-${i}`),
+          metadata: { namespace: ns, name: `ryw-create-${i}`, labels },
+        });
+        const names = (await cached.list(ConfigMap, { namespace: ns, labelSelector: 'ryw=create' })).map(
+          (cm) => cm.metadata?.name,
+        );
+        assert.deepEqual(
+          names.sort(),
+          Array.from({ length: i + 1 }, (_, j) => `ryw-create-${j}`).sort(),
+          `after create ${i}`,
+        );
+      }
+    });
+
+    it('reads its own deletes: a get right after a delete answers undefined', async () => {
+      for (let i = 0; i < 10; i++) {
+        const key = { namespace: ns, name: `ryw-delete-${i}` };
+        await cached.create(ConfigMap, configMap(key.name));
+        assert.ok(await cached.get(ConfigMap, key), `created ${i}`);
+        await cached.delete(ConfigMap, key);
+        assert.equal(await cached.get(ConfigMap, key), undefined, `deleted ${i}`);
+      }
+    });
+
+    it('reads its own delete of an object a finalizer holds (deletionTimestamp), and the finalizer removal that deletes it', async () => {
+      const timeoutsBefore = await configMapTimeouts();
+      const key = { namespace: ns, name: 'ryw-finalized' };
+      await cached.create(ConfigMap, {
+        ...configMap(key.name),
+        metadata: { ...key, finalizers: ['spoke.dev/test'] },
+      });
+      await cached.delete(ConfigMap, key);
+      const held = await cached.get(ConfigMap, key);
+      assert.ok(held?.metadata?.deletionTimestamp, 'the cache shows the delete at the version it returned');
+      await cached.patch(ConfigMap, key, {
+        type: 'json',
+        body: [{ op: 'remove', path: '/metadata/finalizers' }],
+      });
+      assert.equal(await cached.get(ConfigMap, key), undefined, 'gone once the finalizer is removed');
+      assert.equal(await configMapTimeouts(), timeoutsBefore, 'no read gave up waiting');
+    });
+
+    it('never starts an informer to read its own writes: a write of a kind nobody watches waits for nothing', async () => {
+      await cached.create(Secret, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { namespace: ns, name: 'unwatched' },
+      });
+      assert.equal(
+        cache.health().some((h) => h.kind === kindId(Secret)),
+        false,
+      );
     });
   });
 });
