@@ -66,6 +66,13 @@ export interface ManagerOptions {
   readonly logger?: Logger;
   readonly cache?: ManagerCacheOptions;
   /**
+   * How long `start()` waits for the informers to sync before it gives up and rejects with a
+   * `CacheSyncTimeoutError` naming those that did not (a missing CRD, RBAC), as controller-runtime's
+   * `CacheSyncTimeout`. Default 120 s (controller-runtime's 2 min): a large list finishes well within it, and a
+   * process that cannot sync should exit and say why rather than wait unready forever.
+   */
+  readonly cacheSyncTimeoutMs?: number;
+  /**
    * On shutdown, how long in-flight reconciles may take to finish before their signals are aborted and the manager
    * stops anyway. Default 30 s (Kubernetes' default termination grace period).
    */

@@ -27,10 +27,14 @@ import { SecureMetricsServer } from '../metrics/secure-metrics-server.js';
 import type { Reconciler } from '../reconcile/reconciler.js';
 import { ApiEventRecorder } from '../recorder/api-event-recorder.js';
 import { EventRecorder } from '../recorder/event-recorder.js';
+import { CacheSyncTimeoutError } from './cache-sync-timeout-error.js';
 import { listen, parseBindAddress, type RunningServer } from './http-server.js';
 import { LeaderElectionLostError } from './leader-election-lost-error.js';
 import type { LeaderElectionOptions, ManagerOptions } from './manager-options.js';
 import { setupSignalHandler } from './signal-handler.js';
+
+/** Default of {@link ManagerOptions.cacheSyncTimeoutMs}: controller-runtime's `CacheSyncTimeout`, 2 minutes. */
+export const defaultCacheSyncTimeoutMs = 120_000;
 
 /** An informer that is not watching for this long (or watching but silent, no bookmark) fails `/readyz`. */
 const informerStallMs = 120_000;
@@ -221,7 +225,8 @@ export class Manager {
 
   /**
    * Runs until `signal` aborts (then shuts down gracefully and resolves) or the lease is lost (then stops reconciling
-   * at once and rejects with {@link LeaderElectionLostError}). A manager starts once.
+   * at once and rejects with {@link LeaderElectionLostError}). Rejects with {@link CacheSyncTimeoutError} if the
+   * informers do not sync within `cacheSyncTimeoutMs`. A manager starts once.
    */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started) throw new Error('the manager was already started');
@@ -239,8 +244,18 @@ export class Manager {
     const electorStop = new AbortController();
     let electorRun: Promise<void> | undefined;
     let lost: LeaderElectionLostError | undefined;
+    let unsynced: CacheSyncTimeoutError | undefined;
     try {
-      this.synced = await this.cache.waitForCacheSync(stop.signal);
+      const syncTimeoutMs = this.options.cacheSyncTimeoutMs ?? defaultCacheSyncTimeoutMs;
+      const syncDeadline = AbortSignal.timeout(syncTimeoutMs);
+      this.synced = await this.cache.waitForCacheSync(AbortSignal.any([stop.signal, syncDeadline]));
+      if (!this.synced && !stop.signal.aborted) {
+        unsynced = new CacheSyncTimeoutError(
+          syncTimeoutMs,
+          this.cache.health().filter((h) => !h.synced),
+        );
+        this.logger.error('caches did not sync; stopping', { error: unsynced.message });
+      }
       if (this.synced) {
         this.logger.info('caches synced');
         if (this.elector) {
@@ -279,6 +294,7 @@ export class Manager {
       await this.shutdown(electorStop, electorRun, cacheStop, cacheRun, servers);
     }
     if (lost) throw lost;
+    if (unsynced) throw unsynced;
   }
 
   private onLeadership: (leading: boolean) => void = () => undefined;

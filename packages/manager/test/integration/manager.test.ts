@@ -12,7 +12,12 @@ import { EventRecorder } from '../../src/recorder/index.js';
 import { Controller } from '../../src/controller/index.js';
 import { ConfigMap, Event } from '../../src/kinds/builtin-kinds.js';
 import { defineKind } from '../../src/kinds/resource-kind.js';
-import { LeaderElectionLostError, Manager, type ManagerOptions } from '../../src/manager/index.js';
+import {
+  CacheSyncTimeoutError,
+  LeaderElectionLostError,
+  Manager,
+  type ManagerOptions,
+} from '../../src/manager/index.js';
 import type { ReconcileContext, Reconciler, Request } from '../../src/reconcile/index.js';
 import { createNamespace, eventually, testLogger } from './control-layer-support.js';
 
@@ -110,6 +115,22 @@ class WidgetWatcher implements Reconciler {
   }
 }
 
+/** A kind no CRD ever defines in these tests. */
+const Gadget = defineKind<KubernetesObject>({
+  group: 'control.spoke.dev',
+  version: 'v1',
+  kind: 'Gadget',
+  plural: 'gadgets',
+  namespaced: true,
+});
+
+@Controller({ name: 'gadgets', for: Gadget })
+class GadgetWatcher implements Reconciler {
+  async reconcile(): Promise<void> {
+    // only here to need an informer that can never sync
+  }
+}
+
 describe('the manager against a real API server', () => {
   let env: ControlPlane;
   let nsCounter = 0;
@@ -203,6 +224,39 @@ describe('the manager against a real API server', () => {
       await running;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('start() rejects once cacheSyncTimeoutMs passes, naming the informer that did not sync and why; /readyz fails meanwhile', async () => {
+    const ns = await namespace();
+    const manager = newManager(ns, new Journal('solo'), {
+      healthProbeBindAddress: '127.0.0.1:0',
+      cacheSyncTimeoutMs: 1500,
+    });
+    manager.register(GadgetWatcher);
+    const started = performance.now();
+    const running = manager.start(new AbortController().signal);
+    const { healthProbeUrl } = await manager.serving();
+    const readyz = await fetch(`${healthProbeUrl ?? ''}/readyz`);
+    assert.equal(readyz.status, 500, 'not ready while waiting for the sync');
+    await assert.rejects(running, (err: unknown) => {
+      assert.ok(err instanceof CacheSyncTimeoutError);
+      assert.match(
+        err.message,
+        new RegExp(
+          `^timed out after 1500 ms waiting for the informer caches to sync; not synced: ` +
+            `control\\.spoke\\.dev/v1/Gadget in namespace ${ns} \\(\\w+: .*404`,
+        ),
+      );
+      assert.doesNotMatch(err.message, /ConfigMap/, 'the synced informers are not named');
+      assert.deepEqual(
+        err.informers.map((h) => h.kind),
+        ['control.spoke.dev/v1/Gadget'],
+      );
+      return true;
+    });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 1400 && elapsed < 10_000, `rejected after ${Math.round(elapsed)} ms`);
+    assert.equal(manager.hasSynced, false);
   });
 
   it('on SIGTERM stops taking work and lets the in-flight reconcile finish', async () => {
