@@ -1,4 +1,4 @@
-export { metricsRegistry, restClientRequests } from './registry.js';
+export { metricsRegistry, restClientRequests, restClientRequestDuration } from './registry.js';
 export {
   reconcileTotal,
   reconcileErrors,

@@ -211,6 +211,9 @@ describe('the manager against a real API server', () => {
           'workqueue_longest_running_processor_seconds{name="journaled",controller="journaled"}',
           'workqueue_retries_total{name="journaled",controller="journaled"}',
           'rest_client_requests_total{code="200",method="GET"',
+          'rest_client_request_duration_seconds_bucket{le="0.005",verb="GET",host=',
+          'rest_client_request_duration_seconds_bucket{le="60",verb="POST",host=',
+          'rest_client_request_duration_seconds_count{verb="GET",host=',
         ]) {
           assert.ok(text.includes(series), `missing ${series}`);
         }
@@ -218,6 +221,7 @@ describe('the manager against a real API server', () => {
           text,
           /controller_runtime_reconcile_total\{controller="journaled",result="success"\} [1-9]/,
         );
+        assert.match(text, /rest_client_request_duration_seconds_count\{verb="POST",host="[^"]+"\} [1-9]/);
       });
     } finally {
       stop.abort();

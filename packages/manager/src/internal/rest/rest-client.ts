@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Response } from 'undici';
 import type { ResourceKind } from '../../kinds/resource-kind.js';
-import { restClientRequests } from '../../metrics/registry.js';
+import { restClientRequestDuration, restClientRequests } from '../../metrics/registry.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
 import { HttpTransport } from './http-transport.js';
 import {
@@ -47,8 +47,8 @@ const clients = new WeakMap<KubeConfig, RestClient>();
 
 /**
  * The one way Spoke talks to the API server: builds paths from a {@link ResourceKind}, applies the kubeconfig's
- * auth and TLS, counts every request in `rest_client_requests_total` and turns refusals into `ApiError`s that
- * name the verb and the object.
+ * auth and TLS, counts every request in `rest_client_requests_total`, times it in
+ * `rest_client_request_duration_seconds`, and turns refusals into `ApiError`s that name the verb and the object.
  */
 export class RestClient {
   readonly #transport: HttpTransport;
@@ -139,6 +139,7 @@ export class RestClient {
       headers['Content-Type'] = req.contentType ?? 'application/json';
     }
     let response: Response;
+    const endTimer = restClientRequestDuration.startTimer({ verb: req.method, host: transport.host });
     try {
       response = await fetch(url, {
         method: req.method,
@@ -148,6 +149,7 @@ export class RestClient {
         signal,
       });
     } catch (err) {
+      endTimer();
       // client-go's label for a request that got no HTTP status.
       restClientRequests.inc({ code: '<error>', method: req.method, host: transport.host });
       if (req.signal?.aborted) throw err;
@@ -158,6 +160,7 @@ export class RestClient {
         cause: err,
       });
     }
+    endTimer();
     restClientRequests.inc({ code: String(response.status), method: req.method, host: transport.host });
     return response;
   }
