@@ -28,7 +28,7 @@ import type { Reconciler } from '../reconcile/reconciler.js';
 import { ApiEventRecorder } from '../recorder/api-event-recorder.js';
 import { EventRecorder } from '../recorder/event-recorder.js';
 import { CacheSyncTimeoutError } from './cache-sync-timeout-error.js';
-import { listen, parseBindAddress, type RunningServer } from './http-server.js';
+import { listen, parseBindAddress, type RunningServer } from '../internal/http/http-server.js';
 import { LeaderElectionLostError } from './leader-election-lost-error.js';
 import type { LeaderElectionOptions, ManagerOptions } from './manager-options.js';
 import { setupSignalHandler } from './signal-handler.js';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'winston';
+import { answeringErrors, serve, type RunningServer } from '../internal/http/http-server.js';
 import type { RequestHandler } from './authentication-and-authorization-filter.js';
 import { generateSelfSignedCertificate } from './self-signed-certificate.js';
 
@@ -32,11 +32,9 @@ const minVersion = 'TLSv1.2';
  */
 export class SecureMetricsServer {
   private constructor(
-    /** e.g. `https://127.0.0.1:8443`. */
-    readonly url: string,
+    private readonly running: RunningServer,
     /** The PEM certificate served at startup. */
     readonly certificate: string,
-    private readonly server: Server,
     private readonly stopWatching: () => void,
   ) {}
 
@@ -50,37 +48,23 @@ export class SecureMetricsServer {
         : 'metrics: serving a self-signed certificate',
       files ? { cert: files.cert, key: files.key } : { certDir: options.certDir ?? '(none)' },
     );
-    const server = createServer({ ...credentials, minVersion }, (req, res) => {
-      options.handler(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`${err instanceof Error ? err.message : String(err)}\n`);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.address.port, options.address.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = createServer({ ...credentials, minVersion }, answeringErrors(options.handler));
+    const running = await serve(server, options.address, 'https');
     const stopWatching = files
       ? watchCredentials(server, files, options.logger, options.certPollIntervalMs ?? 10_000)
       : () => undefined;
-    const bound = server.address() as AddressInfo;
-    const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-    const url = `https://${host === '[::]' || host === '0.0.0.0' ? '127.0.0.1' : host}:${bound.port}`;
-    return new SecureMetricsServer(url, credentials.cert, server, stopWatching);
+    return new SecureMetricsServer(running, credentials.cert, stopWatching);
+  }
+
+  /** e.g. `https://127.0.0.1:8443`. */
+  get url(): string {
+    return this.running.url;
   }
 
   /** Stops listening and closes every connection. */
   close(): Promise<void> {
     this.stopWatching();
-    return new Promise<void>((resolve) => {
-      this.server.close(() => {
-        resolve();
-      });
-      this.server.closeAllConnections();
-    });
+    return this.running.close();
   }
 }
 

@@ -19,17 +19,30 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on `address` with `handler`; resolves once bound (port 0 picks a free one). */
-export async function listen(
-  address: { host: string | undefined; port: number },
-  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-): Promise<RunningServer> {
-  const server: Server = createServer((req, res) => {
+/** A request handler that may reject: the rejection is answered 500 with its message, never left hanging. */
+export type AsyncRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The listener for `createServer` of node:http or node:https. */
+export function answeringErrors(
+  handler: AsyncRequestHandler,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     handler(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`${err instanceof Error ? err.message : String(err)}\n`);
     });
-  });
+  };
+}
+
+/**
+ * Binds `server` (HTTP or HTTPS) to `address`; resolves once bound (port 0 picks a free one) with the URL it answers
+ * on — a wildcard bind is reported as 127.0.0.1 — and a close that also ends open keep-alive connections.
+ */
+export async function serve(
+  server: Server,
+  address: { readonly host: string | undefined; readonly port: number },
+  scheme: 'http' | 'https',
+): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(address.port, address.host, () => {
@@ -40,7 +53,7 @@ export async function listen(
   const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return {
-    url: `http://${host === '[::]' || host === '0.0.0.0' ? '127.0.0.1' : host}:${bound.port}`,
+    url: `${scheme}://${host === '[::]' || host === '0.0.0.0' ? '127.0.0.1' : host}:${bound.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
@@ -49,4 +62,12 @@ export async function listen(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Listens on `address` with `handler` over plain HTTP; resolves once bound. */
+export function listen(
+  address: { readonly host: string | undefined; readonly port: number },
+  handler: AsyncRequestHandler,
+): Promise<RunningServer> {
+  return serve(createServer(answeringErrors(handler)), address, 'http');
 }
