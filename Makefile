@@ -41,8 +41,12 @@ control-plane: ## Build (or reuse) etcd, kube-apiserver, kube-controller-manager
 	hack/control-plane/build.sh >/dev/null
 
 .PHONY: test
-test: build control-plane ## Run all tests: unit, integration (etcd + kube-apiserver) and e2e (simulated cluster).
+test: build control-plane test-deps ## Run all tests: unit, integration (etcd + kube-apiserver) and e2e (simulated cluster).
 	node hack/run-tests.mjs
+
+.PHONY: test-deps
+test-deps: ## Install memcached, nutcracker and openssl when missing (as root, with apt-get), which the tests run.
+	hack/install-test-deps.sh
 
 .PHONY: test-unit
 test-unit: build ## Run the fast unit tests only.
