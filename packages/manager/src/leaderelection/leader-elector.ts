@@ -138,7 +138,10 @@ export class LeaderElector {
   private async renewLoop(signal: AbortSignal): Promise<void> {
     let lastRenew = Date.now();
     while (!signal.aborted) {
-      await sleepOrAbort(this.retryPeriodMs, signal);
+      // Never sleep past the deadline: a failed attempt that ended just before it must not push the give-up a
+      // whole retryPeriod later, possibly past leaseDuration, when a standby may already have taken over.
+      const untilDeadline = this.renewDeadlineMs - (Date.now() - lastRenew);
+      await sleepOrAbort(Math.max(0, Math.min(this.retryPeriodMs, untilDeadline)), signal);
       if (isAborted(signal)) return;
       const remaining = this.renewDeadlineMs - (Date.now() - lastRenew);
       const renewed =

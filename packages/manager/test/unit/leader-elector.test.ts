@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
+import { LeaderElector } from '../../src/leaderelection/leader-elector.js';
+
+/** A one-Lease API server: GET, POST, PUT with resourceVersion compare-and-swap; `failing` makes it answer 500 late. */
+class FakeLeaseServer {
+  lease: Record<string, unknown> | undefined;
+  rv = 0;
+  failing = false;
+  failDelayMs = 0;
+  /** When (performance.now()) each successful PUT/POST was answered. */
+  readonly writes: number[] = [];
+  private readonly server: Server;
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const send = (code: number, body: unknown) => {
+      res.writeHead(code, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const status = (code: number, reason: string) => {
+      send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message: reason });
+    };
+    if (this.failing) {
+      await sleep(this.failDelayMs);
+      status(500, 'InternalError');
+      return;
+    }
+    if (req.method === 'GET') {
+      if (!this.lease) status(404, 'NotFound');
+      else send(200, this.lease);
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> & {
+      metadata?: Record<string, unknown>;
+    };
+    if (req.method === 'POST') {
+      if (this.lease) {
+        status(409, 'AlreadyExists');
+        return;
+      }
+    } else if (req.method === 'PUT') {
+      if (!this.lease) {
+        status(404, 'NotFound');
+        return;
+      }
+      const current = (this.lease.metadata as { resourceVersion: string }).resourceVersion;
+      if (body.metadata?.resourceVersion !== current) {
+        status(409, 'Conflict');
+        return;
+      }
+    }
+    this.lease = { ...body, metadata: { ...body.metadata, resourceVersion: String(++this.rv) } };
+    this.writes.push(performance.now());
+    send(req.method === 'POST' ? 201 : 200, this.lease);
+  }
+}
+
+function kubeConfigFor(server: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'fake', server, skipTLSVerify: true }],
+    users: [{ name: 'fake' }],
+    contexts: [{ name: 'fake', cluster: 'fake', user: 'fake' }],
+    currentContext: 'fake',
+  });
+  return kc;
+}
+
+describe('LeaderElector', () => {
+  let fake: FakeLeaseServer;
+  let url: string;
+  before(async () => {
+    fake = new FakeLeaseServer();
+    url = await fake.listen();
+  });
+  after(async () => {
+    await fake.close();
+  });
+
+  it('stops leading within renewDeadline of the last successful renewal, even when a failed attempt ends just before it', async () => {
+    fake.lease = undefined;
+    fake.failing = false;
+    fake.writes.length = 0;
+    const leaseDurationMs = 1500;
+    const renewDeadlineMs = 1000;
+    const retryPeriodMs = 600;
+    let started: (() => void) | undefined;
+    const startedP = new Promise<void>((resolve) => (started = resolve));
+    let stoppedAt: number | undefined;
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'deadline',
+      identity: 'a',
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+      callbacks: {
+        onStartedLeading: () => started?.(),
+        onStoppedLeading: () => {
+          stoppedAt ??= performance.now();
+        },
+      },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    try {
+      await startedP;
+      // Let one renewal succeed, then fail every request, each answer arriving after 300 ms.
+      while (fake.writes.length < 2) await sleep(10);
+      fake.failDelayMs = 300;
+      fake.failing = true;
+      const lastRenewal = fake.writes.at(-1) ?? 0;
+      while (stoppedAt === undefined && performance.now() - lastRenewal < leaseDurationMs + 1500)
+        await sleep(10);
+      assert.ok(stoppedAt !== undefined, 'leadership never given up');
+      const gap = stoppedAt - lastRenewal;
+      // Others may acquire leaseDuration after they saw that renewal; the leader must be gone by renewDeadline.
+      assert.ok(gap <= renewDeadlineMs + 150, `stopped leading ${Math.round(gap)} ms after the last renewal`);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+});
