@@ -52,8 +52,9 @@ function recordOf(lease: LeaseObject): LeaderRecord {
 /**
  * Leader election on a coordination.k8s.io/v1 Lease, with client-go's semantics:
  *
- * - a candidate acquires the lease when it is free (no holder, or released) or expired — not renewed for
- *   `leaseDuration` as observed by this process's own clock since it last saw the record change;
+ * - a candidate acquires the lease when it is free (no holder, or released) or expired — not renewed for the
+ *   holder's announced `leaseDurationSeconds` as observed by this process's own clock since it last saw the record
+ *   change;
  * - the leader renews every `retryPeriod`; if it cannot renew for `renewDeadline`, it gives leadership up and says
  *   so at once (before the lease expires for others, since `renewDeadline < leaseDuration`);
  * - every write carries the resourceVersion read, so two candidates racing for one lease cannot both win (409);
@@ -160,6 +161,15 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * How long the observed holder's lease lasts: the duration it announced in the record (client-go's isLeaseValid),
+   * not ours — replicas may be configured differently, e.g. during a rollout. Ours when the record has none.
+   */
+  private observedLeaseDurationMs(): number {
+    const seconds = this.observed?.record.leaseDurationSeconds ?? 0;
+    return seconds > 0 ? seconds * 1000 : this.leaseDurationMs;
+  }
+
   /** Whether the last read showed another holder: then renewing again is pointless, leadership is gone. */
   private observedByOther(): boolean {
     const holder = this.observed?.record.holderIdentity;
@@ -207,7 +217,7 @@ export class LeaderElector {
       this.observe(lease, now);
       const old = recordOf(lease);
       const held = old.holderIdentity !== '' && old.holderIdentity !== this.identity;
-      if (held && this.observed && this.observed.at + this.leaseDurationMs > now) {
+      if (held && this.observed && this.observed.at + this.observedLeaseDurationMs() > now) {
         return false; // someone else holds a lease that has not expired by our clock
       }
       const updated = await this.rest.request<LeaseObject>({

@@ -148,4 +148,56 @@ describe('LeaderElector', () => {
       await running;
     }
   });
+  it("honours the holder's leaseDurationSeconds, not its own leaseDuration, when judging expiry", async () => {
+    // Another replica holds the lease and announced 3 s; nobody renews it. A candidate configured with 1 s must
+    // wait out the holder's 3 s (from its own first observation), as client-go's isLeaseValid.
+    fake.failing = false;
+    fake.writes.length = 0;
+    fake.lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { namespace: 'ns', name: 'foreign', resourceVersion: String(++fake.rv) },
+      spec: {
+        holderIdentity: 'other',
+        leaseDurationSeconds: 3,
+        acquireTime: '2020-01-01T00:00:00.000000Z',
+        renewTime: '2020-01-01T00:00:00.000000Z',
+        leaseTransitions: 4,
+      },
+    };
+    const t0 = performance.now();
+    let startedAt: number | undefined;
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'foreign',
+      identity: 'a',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 700,
+      retryPeriodMs: 250,
+      callbacks: {
+        onStartedLeading: () => {
+          startedAt ??= performance.now();
+        },
+        onStoppedLeading: () => undefined,
+      },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    try {
+      while (startedAt === undefined && performance.now() - t0 < 5000) await sleep(10);
+      assert.ok(startedAt !== undefined, 'never acquired the expired lease');
+      const waited = startedAt - t0;
+      assert.ok(
+        waited >= 3000,
+        `acquired a lease the holder announced for 3 s after ${Math.round(waited)} ms`,
+      );
+      const spec = (fake.lease as { spec: { holderIdentity: string; leaseTransitions: number } }).spec;
+      assert.equal(spec.holderIdentity, 'a');
+      assert.equal(spec.leaseTransitions, 5);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
 });
