@@ -79,6 +79,18 @@ class Slow implements Reconciler {
   }
 }
 
+@Controller({ name: 'loop-odd-throw', for: ConfigMap })
+class OddThrower implements Reconciler {
+  readonly seen: string[] = [];
+  reconcile(req: Request): Promise<void> {
+    this.seen.push(req.name);
+    // A thrown value that cannot even be turned into a string (no prototype, so no toString).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the point of the test
+    if (req.name === 'odd' && this.seen.length === 1) return Promise.reject(Object.create(null) as unknown);
+    return Promise.resolve();
+  }
+}
+
 function loopFor(cls: new () => Reconciler, informer: MemoryInformer) {
   const metadata = getControllerMetadata(cls);
   assert.ok(metadata);
@@ -138,5 +150,18 @@ describe('ControllerLoop', () => {
       await stopped;
       assert.deepEqual(r.order, ['a']);
     }
+  });
+  it('survives a reconciler that throws a value with no string form: counted, retried, the worker lives on', async () => {
+    const informer = new MemoryInformer();
+    const { loop, reconciler } = loopFor(OddThrower, informer);
+    await loop.start();
+    informer.add('odd', false);
+    await sleep(30);
+    informer.add('next', false);
+    await sleep(30);
+    const seen = (reconciler as OddThrower).seen;
+    assert.ok(seen.filter((n) => n === 'odd').length >= 2, `retried: ${JSON.stringify(seen)}`);
+    assert.ok(seen.includes('next'), `the worker kept working: ${JSON.stringify(seen)}`);
+    await loop.stop('drain');
   });
 });

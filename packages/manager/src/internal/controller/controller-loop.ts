@@ -183,6 +183,9 @@ export class ControllerLoop {
       activeWorkers.inc({ controller: this.name });
       try {
         await this.reconcileHandler(next.item, next.priority);
+      } catch (err: unknown) {
+        // Nothing may end a worker but the queue's shutdown: a rejected worker would also be an unhandled rejection.
+        this.log.error('reconcile handler failed', { error: errorMessage(err) });
       } finally {
         activeWorkers.dec({ controller: this.name });
         this.queue.done(next.item);
@@ -243,8 +246,14 @@ export class ControllerLoop {
   }
 }
 
+/** Never throws: a thrown value may have no string form (`Object.create(null)`, a throwing `toString`). */
 function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return Object.prototype.toString.call(err);
+  }
 }
 
 function stackOf(err: unknown): string | undefined {
