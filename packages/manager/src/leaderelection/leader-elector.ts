@@ -245,38 +245,49 @@ export class LeaderElector {
   private async release(): Promise<void> {
     const observed = this.observed;
     if (observed?.record.holderIdentity !== this.identity) return;
-    try {
-      const lease = await this.rest.request<LeaseObject>({
-        ...this.location(),
-        verb: 'get',
-        method: 'GET',
-        signal: AbortSignal.timeout(this.renewDeadlineMs),
-      });
-      if (recordOf(lease).holderIdentity !== this.identity) return;
-      const now = microTime(Date.now());
-      // client-go's release record: no holder, 1 s duration, transitions kept.
-      const updated = await this.rest.request<LeaseObject>({
-        ...this.location(),
-        verb: 'update',
-        method: 'PUT',
-        signal: AbortSignal.timeout(this.renewDeadlineMs),
-        body: {
-          ...lease,
-          spec: {
-            ...lease.spec,
-            holderIdentity: '',
-            leaseDurationSeconds: 1,
-            acquireTime: now,
-            renewTime: now,
+    // One deadline for the whole release, as client-go's; a conflict is retried within it: the renewal that was in
+    // flight when we were stopped may land after our read (the client saw it aborted, the server still applied it).
+    const signal = AbortSignal.timeout(this.renewDeadlineMs);
+    for (;;) {
+      try {
+        const lease = await this.rest.request<LeaseObject>({
+          ...this.location(),
+          verb: 'get',
+          method: 'GET',
+          signal,
+        });
+        if (recordOf(lease).holderIdentity !== this.identity) return;
+        const now = microTime(Date.now());
+        // client-go's release record: no holder, 1 s duration, transitions kept.
+        const updated = await this.rest.request<LeaseObject>({
+          ...this.location(),
+          verb: 'update',
+          method: 'PUT',
+          signal,
+          body: {
+            ...lease,
+            spec: {
+              ...lease.spec,
+              holderIdentity: '',
+              leaseDurationSeconds: 1,
+              acquireTime: now,
+              renewTime: now,
+            },
           },
-        },
-      });
-      this.observe(updated, Date.now());
-      this.log?.info('released leader lease');
-    } catch (err: unknown) {
-      this.log?.warn('could not release leader lease', {
-        error: err instanceof Error ? err.message : String(err),
-      });
+        });
+        this.observe(updated, Date.now());
+        this.log?.info('released leader lease');
+        return;
+      } catch (err: unknown) {
+        if (isConflict(err) && !signal.aborted) {
+          this.log?.debug('conflict releasing leader lease; retrying');
+          continue;
+        }
+        this.log?.warn('could not release leader lease', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return;
+      }
     }
   }
 

@@ -12,6 +12,10 @@ class FakeLeaseServer {
   rv = 0;
   failing = false;
   failDelayMs = 0;
+  /** Hold the next PUT, and apply it only right after the next GET is answered (a renewal racing a release). */
+  holdNextPut = false;
+  putHeld = false;
+  private applyHeld: (() => void) | undefined;
   /** When (performance.now()) each successful PUT/POST was answered. */
   readonly writes: number[] = [];
   private readonly server: Server;
@@ -54,6 +58,9 @@ class FakeLeaseServer {
     if (req.method === 'GET') {
       if (!this.lease) status(404, 'NotFound');
       else send(200, this.lease);
+      const apply = this.applyHeld;
+      this.applyHeld = undefined;
+      apply?.();
       return;
     }
     const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> & {
@@ -65,6 +72,11 @@ class FakeLeaseServer {
         return;
       }
     } else if (req.method === 'PUT') {
+      if (this.holdNextPut) {
+        this.holdNextPut = false;
+        this.putHeld = true;
+        await new Promise<void>((resolve) => (this.applyHeld = resolve));
+      }
       if (!this.lease) {
         status(404, 'NotFound');
         return;
@@ -199,5 +211,33 @@ describe('LeaderElector', () => {
       stop.abort();
       await running;
     }
+  });
+  it('releases on cancel even when an aborted renewal lands between its read and its write (retries the conflict)', async () => {
+    fake.failing = false;
+    fake.lease = undefined;
+    fake.writes.length = 0;
+    let started: (() => void) | undefined;
+    const startedP = new Promise<void>((resolve) => (started = resolve));
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'release',
+      identity: 'a',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 700,
+      retryPeriodMs: 250,
+      releaseOnCancel: true,
+      callbacks: { onStartedLeading: () => started?.(), onStoppedLeading: () => undefined },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    await startedP;
+    fake.holdNextPut = true;
+    while (!fake.putHeld) await sleep(5);
+    // The renewal's PUT reached the server; stop now: the server applies it after answering the release's GET.
+    stop.abort();
+    await running;
+    const spec = (fake.lease as { spec: { holderIdentity: string } } | undefined)?.spec;
+    assert.equal(spec?.holderIdentity, '', 'the lease was released');
   });
 });
