@@ -17,7 +17,14 @@ export class IndexedStore<T extends KubernetesObject> implements Store<T> {
   /** index name → index value → keys of the objects under that value. */
   readonly #indices = new Map<string, Map<string, Set<string>>>();
 
-  constructor(indexers: Readonly<Record<string, IndexFunc<T>>> = {}) {
+  readonly #onIndexError: (error: Error) => void;
+
+  /**
+   * `onIndexError` is told when an index function throws for an object: the object is then stored and found by key,
+   * just not under that index, so one object an index cannot handle neither fails the write nor stops the informer.
+   */
+  constructor(indexers: Readonly<Record<string, IndexFunc<T>>> = {}, onIndexError?: (error: Error) => void) {
+    this.#onIndexError = onIndexError ?? (() => undefined);
     this.addIndexers(indexers);
   }
 
@@ -67,7 +74,7 @@ export class IndexedStore<T extends KubernetesObject> implements Store<T> {
       this.#indexers.set(name, fn);
       const index = new Map<string, Set<string>>();
       this.#indices.set(name, index);
-      for (const [key, obj] of this.#objects) addToIndex(index, fn(obj), key);
+      for (const [key, obj] of this.#objects) addToIndex(index, this.indexValues(name, fn, obj), key);
     }
   }
 
@@ -90,10 +97,20 @@ export class IndexedStore<T extends KubernetesObject> implements Store<T> {
     return old;
   }
 
+  private indexValues(name: string, fn: IndexFunc<T>, obj: T): string[] {
+    try {
+      return fn(obj);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.#onIndexError(new Error(`index ${JSON.stringify(name)} of ${storeKeyOf(obj)}: ${message}`));
+      return [];
+    }
+  }
+
   private index(key: string, obj: T): void {
     for (const [name, fn] of this.#indexers) {
       const index = this.#indices.get(name);
-      if (index) addToIndex(index, fn(obj), key);
+      if (index) addToIndex(index, this.indexValues(name, fn, obj), key);
     }
   }
 
@@ -101,7 +118,7 @@ export class IndexedStore<T extends KubernetesObject> implements Store<T> {
     for (const [name, fn] of this.#indexers) {
       const index = this.#indices.get(name);
       if (!index) continue;
-      for (const value of fn(obj)) {
+      for (const value of this.indexValues(name, fn, obj)) {
         const keys = index.get(value);
         if (!keys) continue;
         keys.delete(key);

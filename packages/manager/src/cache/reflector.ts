@@ -23,6 +23,11 @@ export interface ReflectorOptions<T extends KubernetesObject> {
   readonly transform?: (obj: T) => T;
   /** Called synchronously after each change is applied to the store. */
   readonly onChange?: (change: StoreChange<T>) => void;
+  /**
+   * Told when `transform` throws for an object; that object is then stored as it came, so one object the transform
+   * cannot handle neither stops the informer nor goes missing from the cache. Default: ignored.
+   */
+  readonly onTransformError?: (error: Error, obj: T) => void;
 }
 
 /**
@@ -41,7 +46,16 @@ export class Reflector<T extends KubernetesObject> {
 
   constructor(options: ReflectorOptions<T>) {
     this.store = options.store;
-    this.#transform = options.transform ?? ((obj) => obj);
+    const transform = options.transform ?? ((obj: T) => obj);
+    const onTransformError = options.onTransformError ?? (() => undefined);
+    this.#transform = (obj) => {
+      try {
+        return transform(obj);
+      } catch (err) {
+        onTransformError(err instanceof Error ? err : new Error(String(err)), obj);
+        return obj;
+      }
+    };
     this.#onChange = options.onChange ?? (() => undefined);
   }
 

@@ -3,7 +3,7 @@ import { ApiError } from '../client/api-error.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
 import { ControllerOwnerIndex, type InformerOptions } from './cache.js';
 import { indexByControllerOwner } from './controller-owner-index.js';
-import { IndexedStore } from './indexed-store.js';
+import { IndexedStore, storeKeyOf } from './indexed-store.js';
 import type {
   HandlerRegistration,
   IndexFunc,
@@ -82,7 +82,14 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
     this.metadataOnly = options.metadataOnly ?? false;
     this.#resyncPeriodMs = options.resyncPeriodMs ?? defaultResyncPeriodMs;
     this.#onError = options.onError ?? writeToStderr;
-    this.store = new IndexedStore<T>({ [ControllerOwnerIndex]: indexByControllerOwner, ...options.indexers });
+    this.store = new IndexedStore<T>(
+      { [ControllerOwnerIndex]: indexByControllerOwner, ...options.indexers },
+      (error) => {
+        this.#onError(
+          new Error(`${kindId(options.kind)}: ${error.message}; the object is stored but not indexed`),
+        );
+      },
+    );
     const transform = options.transform ?? stripManagedFields;
     this.#watcher = new Watcher<T>({
       ...options.watcher,
@@ -101,6 +108,13 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
     this.#reflector = new Reflector<T>({
       store: this.store,
       transform: (obj) => transform(obj) as T,
+      onTransformError: (error, obj) => {
+        this.#onError(
+          new Error(
+            `${kindId(options.kind)} ${storeKeyOf(obj)}: transform failed, stored as received: ${error.message}`,
+          ),
+        );
+      },
       onChange: (change) => {
         this.dispatch(change);
       },

@@ -74,6 +74,32 @@ describe('IndexedStore', () => {
   });
 });
 
+describe('IndexedStore with an index function that throws', () => {
+  it('stores and finds the object by key, leaves it out of that index only, and reports it', () => {
+    const errors: string[] = [];
+    const store = new IndexedStore<V1ConfigMap>(
+      {
+        byTeam: (obj) => {
+          const team = obj.metadata?.labels?.['team'];
+          if (team === undefined) throw new Error('no team label');
+          return [team];
+        },
+      },
+      (error) => errors.push(error.message),
+    );
+    store.upsert({ metadata: { namespace: 'ns', name: 'unlabelled' } });
+    store.upsert({ metadata: { namespace: 'ns', name: 'web', labels: { team: 'a' } } });
+    assert.equal(store.get('ns/unlabelled')?.metadata?.name, 'unlabelled');
+    assert.deepEqual(
+      store.byIndex('byTeam', 'a').map((o) => o.metadata?.name),
+      ['web'],
+    );
+    assert.deepEqual(errors, ['index "byTeam" of ns/unlabelled: no team label']);
+    assert.equal(store.delete('ns/unlabelled')?.metadata?.name, 'unlabelled');
+    assert.equal(store.size, 1);
+  });
+});
+
 describe('ControllerOwnerIndex', () => {
   const store = new IndexedStore<V1ConfigMap>({ [ControllerOwnerIndex]: indexByControllerOwner });
   store.upsert(owned('a', 'default', {}));

@@ -129,4 +129,27 @@ describe('Reflector', () => {
     });
     assert.equal(store.get('default/a')?.metadata?.managedFields, undefined);
   });
+
+  it('stores an object the transform throws on as it came, reports it, and keeps applying events', () => {
+    const store = new IndexedStore<V1ConfigMap>();
+    const errors: string[] = [];
+    const r = new Reflector<V1ConfigMap>({
+      store,
+      transform: (obj) => {
+        if (obj.metadata?.name === 'bad') throw new Error('cannot transform');
+        return { ...obj, data: { transformed: 'yes' } };
+      },
+      onTransformError: (error, obj) => errors.push(`${obj.metadata?.name ?? ''}: ${error.message}`),
+    });
+    r.apply({ type: 'Init' });
+    r.apply({ type: 'InitApply', object: cm('bad', '1') });
+    r.apply({ type: 'InitApply', object: cm('good', '2') });
+    r.apply({ type: 'InitDone', resourceVersion: '2' });
+    r.apply({ type: 'Apply', object: cm('later', '3') });
+    assert.deepEqual(errors, ['bad: cannot transform']);
+    assert.equal(store.get('default/bad')?.data, undefined);
+    assert.equal(store.get('default/good')?.data?.['transformed'], 'yes');
+    assert.equal(store.get('default/later')?.data?.['transformed'], 'yes');
+    assert.equal(r.synced, true);
+  });
 });
