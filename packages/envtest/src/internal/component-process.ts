@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../wait-for.js';
 
 /** How to run one control-plane component. */
 export interface ComponentSpec {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { HttpsResponse } from './https-request.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../wait-for.js';
 
 /** Sends a request to the kube-apiserver as the admin. */
 export type AdminRequest = (method: string, path: string, body?: unknown) => Promise<HttpsResponse>;

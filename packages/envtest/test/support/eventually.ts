@@ -1,21 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually as eventuallyWithin } from '../../src/wait-for.js';
 
-/**
- * Retries `check` (which throws, e.g. an assertion, while the condition does not hold yet) until it returns, and
- * returns its value; after `timeoutMs` the last error is thrown.
- */
-export async function eventually<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error: unknown) {
-      if (Date.now() > deadline) throw error;
-    }
-    await sleep(intervalMs);
-  }
+/** {@link eventuallyWithin} with this suite's positional defaults: 30 s, every 100 ms. */
+export function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  return eventuallyWithin(check, { timeoutMs, intervalMs });
 }

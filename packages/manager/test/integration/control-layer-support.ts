@@ -1,24 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ControlPlane } from '@spoke/envtest';
+import { eventually as envtestEventually, type ControlPlane } from '@spoke/envtest';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import winston from 'winston';
 import { newLogger } from '../../src/log/new-logger.js';
 
-/** Retries `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 10_000,
-  intervalMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(intervalMs);
-    }
-  }
+/** @spoke/envtest's `eventually` with this suite's positional defaults: 10 s, every 25 ms. */
+export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 25): Promise<T> {
+  return envtestEventually(check, { timeoutMs, intervalMs });
 }
 
 /** A silent logger for tests (expected errors would drown the report); `LOG_LEVEL=debug` shows everything. */

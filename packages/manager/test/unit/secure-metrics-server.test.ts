@@ -9,6 +9,7 @@ import winston from 'winston';
 import { newLogger } from '../../src/log/new-logger.js';
 import { SecureMetricsServer } from '../../src/metrics/secure-metrics-server.js';
 import { generateSelfSignedCertificate } from '../../src/metrics/self-signed-certificate.js';
+import { waitFor } from '../support/wait-for.js';
 
 const silent = () => newLogger({ transports: [new winston.transports.Console({ silent: true })] });
 const loopback = { host: '127.0.0.1', port: 0 };
@@ -28,14 +29,6 @@ async function handshake(url: string): Promise<{ certificate: X509Certificate }>
     });
     socket.once('error', reject);
   });
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('SecureMetricsServer', () => {
@@ -81,7 +74,7 @@ describe('SecureMetricsServer', () => {
       assert.equal(await served(), new X509Certificate(first.cert).fingerprint256);
       writeFileSync(join(dir, 'tls.crt'), second.cert);
       const renewed = new X509Certificate(second.cert).fingerprint256;
-      await waitFor(async () => (await served()) === renewed, 5_000);
+      await waitFor('the renewed certificate to be served', async () => (await served()) === renewed, 5_000);
     } finally {
       await server.close();
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { ControlPlane } from '@spoke/envtest';
+import { ControlPlane, waitFor } from '@spoke/envtest';
 import { repoRoot } from '../support/repo-root.js';
 import { kubectl, kubectlOk } from '../support/run-command.js';
 
@@ -14,22 +14,20 @@ const serviceAccount = 'memcached-operator-controller-manager';
 const managerMain = join(repoRoot, 'examples/memcached-operator/dist/src/main.js');
 
 /** Polls a kubectl jsonpath query until `done` accepts its output; fails with the last output after `timeoutMs`. */
-async function eventually(
+function eventually(
   kubeconfig: string,
   args: readonly string[],
   done: (output: string) => boolean,
   timeoutMs = 120_000,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const result = await kubectl(kubeconfig, args);
-    last = result.code === 0 ? result.stdout : result.stderr;
-    if (result.code === 0 && done(result.stdout)) return result.stdout;
-    if (Date.now() > deadline)
-      assert.fail(`kubectl ${args.join(' ')} never satisfied the test; last: ${last}`);
-    await sleep(500);
-  }
+  return waitFor(
+    async () => {
+      const result = await kubectl(kubeconfig, args);
+      if (result.code === 0 && done(result.stdout)) return result.stdout;
+      throw new Error(`last output: ${result.code === 0 ? result.stdout : result.stderr}`);
+    },
+    { description: `kubectl ${args.join(' ')} to satisfy the test`, timeoutMs, intervalMs: 500 },
+  );
 }
 
 describe('the manager under its generated ServiceAccount (least privilege, end to end)', () => {
