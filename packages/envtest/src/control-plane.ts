@@ -19,7 +19,7 @@ import {
 } from './internal/component-flags.js';
 import { ComponentProcess } from './internal/component-process.js';
 import { installCRDs } from './internal/crd-installer.js';
-import { freePorts } from './internal/free-port.js';
+import { freePorts } from './free-ports.js';
 import { type HttpsCaller, httpsRequest, type HttpsResponse } from './internal/https-request.js';
 import { buildKubeConfig, writeKubeConfig } from './internal/kubeconfig.js';
 import { kwokNode, kwokNodeLabel, kwokNodeName } from './internal/kwok-node.js';

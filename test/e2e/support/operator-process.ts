@@ -1,25 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '@spoke/envtest';
 import { eventually } from './eventually.js';
 
 /** The operator's compiled binary, next to the package's entry point. */
 const mainScript = fileURLToPath(new URL('main.js', import.meta.resolve('@spoke/memcached-operator')));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 /** Requests the operator sent that change something, by method. */
 export interface WriteCounts {
@@ -44,7 +30,7 @@ export class OperatorProcess {
 
   /** Starts the manager and resolves once its /readyz answers 200 (informers synced). */
   static async start(kubeconfigPath: string, logPath: string): Promise<OperatorProcess> {
-    const [metricsPort, probePort] = [await freePort(), await freePort()];
+    const { metrics: metricsPort, probe: probePort } = await freePorts(['metrics', 'probe']);
     const log = openSync(logPath, 'a');
     const child = spawn(
       process.execPath,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ProxyConfigFileName, renderProxyConfig } from '../../src/proxy/index.js';
-import { freePort, LocalProcess, requireBinary } from '../support/local-process.js';
+import { freePorts } from '@spoke/envtest';
+import { LocalProcess, requireBinary } from '../support/local-process.js';
 import { MemcachedTextClient } from '../support/memcached-text-client.js';
 
 /** A memcached server on loopback, named as the StatefulSet would name its pod. */
@@ -20,7 +21,7 @@ const clients: MemcachedTextClient[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'spoke-data-path-'));
 
 async function startServer(name: string): Promise<Server> {
-  const port = await freePort();
+  const { port } = await freePorts(['port']);
   // memcached refuses to run as root unless told which user to become.
   const asUser = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
   processes.push(
@@ -38,7 +39,7 @@ async function startServer(name: string): Promise<Server> {
 
 /** Starts nutcracker on the config the operator renders for these servers; returns a client connected to it. */
 async function startProxy(servers: readonly Server[]): Promise<MemcachedTextClient> {
-  const [port, statsPort] = [await freePort(), await freePort()];
+  const { port, statsPort } = await freePorts(['port', 'statsPort']);
   const config = renderProxyConfig({
     engine: 'Twemproxy',
     topology: 'Sharded',

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:net';
 
 /**
- * Asks the kernel for a free TCP port on 127.0.0.1 for each name. All listeners are open at once, so the ports are
- * distinct; they are released before the components bind them, so another process can take one in between, which
- * is why {@link ControlPlane.start} retries once when a component reports the address in use.
+ * Asks the kernel for a free TCP port on 127.0.0.1 for each name, e.g. `await freePorts(['metrics', 'probe'])`.
+ * All listeners are open at once, so the ports are distinct (one-at-a-time probing can hand out the same port
+ * twice); they are released before the caller binds them, so another process can take one in between, which is
+ * why `ControlPlane.start` retries once when a component reports the address in use.
  */
 export async function freePorts<Name extends string>(names: readonly Name[]): Promise<Record<Name, number>> {
   const servers: Server[] = [];
