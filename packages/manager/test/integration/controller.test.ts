@@ -433,7 +433,10 @@ describe('controllers against a real API server', () => {
         controller: 'annotator',
       });
       assert.ok(conflicts >= 1, 'the first update conflicted');
-      assert.ok(probe.count('annotator', 'contended') >= 2);
+      // A run is recorded when its reconcile returns, a moment after its update is visible to the GET above.
+      await eventually(() => {
+        assert.ok(probe.count('annotator', 'contended') >= 2);
+      });
     } finally {
       await stop();
     }
