@@ -1,6 +1,9 @@
 // `make bench`: the performance figures the issues set targets for, measured on the compiled code.
 // Targets live here, not in timed tests: a loaded CI machine must not turn a slow run into a red build.
-//   node hack/run-benchmarks.mjs [--runs 3] [--skip-cluster]
+//   node hack/run-benchmarks.mjs [--runs 3] [--skip-cluster] [--quick] [--out DIR]
+// Then the side-by-side comparison with controller-runtime and the memcached operator at scale (test/bench/),
+// which write docs/benchmarks.{json,md,svg}. `--quick` (or BENCH_QUICK=1): small sizes, one run, results in a
+// temporary directory unless --out says where: for developing the harness, not for figures.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ControlPlane } from '@spoke/envtest';
@@ -8,9 +11,14 @@ import { RateLimitingQueue } from '@spoke/manager';
 import { renderProxyConfig } from '@spoke/memcached-operator';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, 'skip-cluster': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string' },
+    'skip-cluster': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
+    out: { type: 'string' },
+  },
 });
-const runs = Number(values.runs);
+const runs = Number(values.runs ?? (values.quick ? 1 : 3));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function report(name, unit, samples, target) {
@@ -83,4 +91,9 @@ if (!values['skip-cluster']) {
     }
     report(`render ${engine} ${topology}, 100 backends`, 'µs/op', samples);
   }
+}
+
+if (!values['skip-cluster']) {
+  const { main } = await import('../test/dist/bench/main.js');
+  console.log(`\n${await main({ quick: values.quick, outDir: values.out })}`);
 }

@@ -6,7 +6,7 @@
 //	    [--max-concurrent-reconciles 1]
 //
 // The debug endpoint is the benchmark's only addition: GET /debug/state says whether the controller's informers
-// have synced and how many ConfigMaps are cached; GET /debug/heap forces a garbage collection and reports the live
+// have synced and how many ConfigMaps are cached (?namespace=NS: in that namespace); GET /debug/heap forces a garbage collection and reports the live
 // heap, so heap per cached object can be measured the same way in both languages.
 package main
 
@@ -23,7 +23,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -73,9 +72,9 @@ func (r *SecretMirrorReconciler) Reconcile(ctx context.Context, req ctrl.Request
 }
 
 func main() {
-	var kubeconfig, metricsAddr, probeAddr, debugAddr string
+	// --kubeconfig is controller-runtime's own flag, read by ctrl.GetConfig.
+	var metricsAddr, probeAddr, debugAddr string
 	var maxConcurrent int
-	flag.StringVar(&kubeconfig, "kubeconfig", "", "path to the kubeconfig file")
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "address of /metrics; 0 disables it")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", "0", "address of /healthz and /readyz; 0 disables it")
 	flag.StringVar(&debugAddr, "debug-bind-address", "", "address of the benchmark's /debug endpoints")
@@ -84,7 +83,7 @@ func main() {
 	ctrl.SetLogger(zap.New(zap.UseDevMode(false)))
 	setupLog := ctrl.Log.WithName("setup")
 
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	cfg, err := ctrl.GetConfig()
 	if err != nil {
 		setupLog.Error(err, "unable to load the kubeconfig")
 		os.Exit(1)
@@ -147,7 +146,11 @@ func serveDebug(addr string, c cache.Cache) {
 		if synced {
 			var list corev1.ConfigMapList
 			// No deep copy: only the count is wanted, and copying 10 000 objects would distort the heap figure.
-			if err := c.List(req.Context(), &list, client.UnsafeDisableDeepCopy); err == nil {
+			opts := []client.ListOption{client.UnsafeDisableDeepCopy}
+			if ns := req.URL.Query().Get("namespace"); ns != "" {
+				opts = append(opts, client.InNamespace(ns))
+			}
+			if err := c.List(req.Context(), &list, opts...); err == nil {
 				cached = len(list.Items)
 			}
 		}

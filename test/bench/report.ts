@@ -1,0 +1,358 @@
+/** The benchmark's outputs: the Markdown table (docs/benchmarks.md) and the chart (docs/benchmarks.svg). */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Framework } from './support/contender.js';
+import { configMapBytes } from './support/load.js';
+import { summarize, type Summary } from './support/stats.js';
+import type { ConvergeRun, MemoryRun, SideBySideResults } from './side-by-side.js';
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly quick: boolean;
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryBytes: number;
+    readonly node: string;
+    readonly go: string;
+  };
+  readonly settings: {
+    readonly sizes: readonly number[];
+    readonly maxConcurrentReconciles: readonly number[];
+    readonly runs: number;
+    readonly cachedObjects: number;
+    readonly driverConcurrency: number;
+  };
+  readonly sideBySide: SideBySideResults;
+  readonly durationSeconds: number;
+}
+
+const names: Record<Framework | 'floor', string> = {
+  spoke: 'Spoke',
+  'controller-runtime': 'controller-runtime',
+  floor: 'floor (the driver writes)',
+};
+
+const mib = (bytes: number) => bytes / 2 ** 20;
+
+/** `median [min–max]` with `digits` decimals; just the value for one run. */
+function fmt(s: Summary | undefined, digits = 2, scale = 1): string {
+  if (!s) return '–';
+  const v = (x: number) => (x * scale).toFixed(digits);
+  return s.runs.length === 1 ? v(s.median) : `${v(s.median)} [${v(s.min)}–${v(s.max)}]`;
+}
+
+function pick<T>(runs: readonly T[], value: (r: T) => number | undefined): Summary | undefined {
+  const values = runs.map(value).filter((v): v is number => v !== undefined);
+  return values.length === 0 ? undefined : summarize(values);
+}
+
+/** One converge configuration's runs, summarized. */
+interface ConvergeRow {
+  readonly contender: Framework | 'floor';
+  readonly n: number;
+  readonly mcr: number | undefined;
+  readonly converge: Summary;
+  readonly peakRss: Summary | undefined;
+  readonly cpuPer1000: Summary | undefined;
+  readonly p50: Summary | undefined;
+  readonly p99: Summary | undefined;
+  readonly requests: Readonly<Record<string, number>>;
+}
+
+function convergeRows(runs: readonly ConvergeRun[]): ConvergeRow[] {
+  const groups = new Map<string, ConvergeRun[]>();
+  for (const r of runs) {
+    const key = `${r.n}/${r.maxConcurrentReconciles ?? 0}/${r.contender}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => {
+    const first = g[0];
+    if (!first) throw new Error('empty group');
+    const requestKeys = [...new Set(g.flatMap((r) => Object.keys(r.requests)))].sort();
+    return {
+      contender: first.contender,
+      n: first.n,
+      mcr: first.maxConcurrentReconciles,
+      converge: summarize(g.map((r) => r.convergeSeconds)),
+      peakRss: pick(g, (r) => r.peakRssBytes),
+      cpuPer1000: pick(g, (r) => r.cpuSecondsPer1000Reconciles),
+      p50: pick(g, (r) => r.reconcileP50Seconds),
+      p99: pick(g, (r) => r.reconcileP99Seconds),
+      requests: Object.fromEntries(
+        requestKeys.map((k) => [k, summarize(g.map((r) => r.requests[k] ?? 0)).median]),
+      ),
+    };
+  });
+}
+
+function find(rows: readonly ConvergeRow[], contender: Framework | 'floor', n: number, mcr?: number) {
+  return rows.find((r) => r.contender === contender && r.n === n && (contender === 'floor' || r.mcr === mcr));
+}
+
+interface MemoryRow {
+  readonly contender: Framework;
+  readonly idleRss: Summary;
+  readonly idleHeap: Summary;
+  readonly perObject: Summary;
+  readonly cachedRss: Summary;
+  readonly cachedPeakRss: Summary;
+  readonly restartPeakRss: Summary;
+}
+
+function memoryRows(runs: readonly MemoryRun[]): MemoryRow[] {
+  return (['controller-runtime', 'spoke'] as const).flatMap((contender) => {
+    const g = runs.filter((r) => r.contender === contender);
+    if (g.length === 0) return [];
+    return [
+      {
+        contender,
+        idleRss: summarize(g.map((r) => r.idleRssBytes)),
+        idleHeap: summarize(g.map((r) => r.idleHeapBytes)),
+        perObject: summarize(g.map((r) => r.heapPerObjectBytes)),
+        cachedRss: summarize(g.map((r) => r.cachedRssBytes)),
+        cachedPeakRss: summarize(g.map((r) => r.cachedPeakRssBytes)),
+        restartPeakRss: summarize(g.map((r) => r.restartPeakRssBytes)),
+      },
+    ];
+  });
+}
+
+/** A target of issue 11 and whether the medians meet it. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export function targetChecks(results: BenchResults): TargetCheck[] {
+  const rows = convergeRows(results.sideBySide.converge);
+  const memory = memoryRows(results.sideBySide.memory);
+  const checks: TargetCheck[] = [];
+  for (const n of results.settings.sizes) {
+    for (const mcr of results.settings.maxConcurrentReconciles) {
+      const spoke = find(rows, 'spoke', n, mcr);
+      const cr = find(rows, 'controller-runtime', n, mcr);
+      if (!spoke || !cr) continue;
+      const ratio = spoke.converge.median / cr.converge.median;
+      checks.push({
+        target: `converge ≤ 1.0× controller-runtime, N = ${n}, ${mcr} worker${mcr > 1 ? 's' : ''}`,
+        measured: `${ratio.toFixed(2)}×`,
+        met: ratio <= 1.0,
+      });
+      if (spoke.cpuPer1000 && cr.cpuPer1000) {
+        const cpu = spoke.cpuPer1000.median / cr.cpuPer1000.median;
+        checks.push({
+          target: `CPU per 1000 reconciles ≤ 1.5× controller-runtime, N = ${n}, ${mcr} worker${mcr > 1 ? 's' : ''}`,
+          measured: `${cpu.toFixed(2)}×`,
+          met: cpu <= 1.5,
+        });
+      }
+      if (n === Math.min(...results.settings.sizes) && spoke.peakRss && cr.peakRss) {
+        const rss = spoke.peakRss.median / cr.peakRss.median;
+        checks.push({
+          target: `peak RSS ≤ 2× controller-runtime, N = ${n}, ${mcr} worker${mcr > 1 ? 's' : ''}`,
+          measured: `${rss.toFixed(2)}× (${mib(spoke.peakRss.median).toFixed(0)} vs ${mib(cr.peakRss.median).toFixed(0)} MiB)`,
+          met: rss <= 2,
+        });
+      }
+    }
+  }
+  const spokeMemory = memory.find((m) => m.contender === 'spoke');
+  const crMemory = memory.find((m) => m.contender === 'controller-runtime');
+  if (spokeMemory && crMemory) {
+    const k = results.settings.cachedObjects;
+    for (const [what, s, c] of [
+      ['cached by watch', spokeMemory.cachedPeakRss, crMemory.cachedPeakRss],
+      ['started on them', spokeMemory.restartPeakRss, crMemory.restartPeakRss],
+    ] as const) {
+      const rss = s.median / c.median;
+      checks.push({
+        target: `peak RSS ≤ 2× controller-runtime with ${k} ConfigMaps cached (${what})`,
+        measured: `${rss.toFixed(2)}× (${mib(s.median).toFixed(0)} vs ${mib(c.median).toFixed(0)} MiB)`,
+        met: rss <= 2,
+      });
+    }
+  }
+  if (spokeMemory) {
+    checks.push({
+      target: 'idle manager (nothing cached) ≤ 70 MB RSS',
+      measured: `${(spokeMemory.idleRss.median / 1e6).toFixed(0)} MB`,
+      met: spokeMemory.idleRss.median <= 70e6,
+    });
+    checks.push({
+      target: 'heap per cached ~300-byte ConfigMap after GC ≤ 2 KB',
+      measured: `${(spokeMemory.perObject.median / 1024).toFixed(2)} KiB`,
+      met: spokeMemory.perObject.median <= 2048,
+    });
+  }
+  return checks;
+}
+
+function requestsCell(requests: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(requests);
+  return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, settings } = results;
+  const rows = convergeRows(results.sideBySide.converge);
+  const memory = memoryRows(results.sideBySide.memory);
+  const out: string[] = [];
+  out.push('# Benchmarks', '');
+  out.push(
+    `Written by \`make bench\` (hack/run-benchmarks.mjs, test/bench/) on ${results.generatedAt.slice(0, 10)}, in ` +
+      `${(results.durationSeconds / 60).toFixed(0)} min: ${machine.cpus} × ${machine.cpuModel}, ` +
+      `${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${machine.node}, ${machine.go}; a fresh etcd + ` +
+      `kube-apiserver (@spoke/envtest, \`nodes: 0\`) for every run. Medians of ${settings.runs} run(s), ` +
+      `[range] when more than one. The machine is shared: compare the contenders within one table, not across ` +
+      `machines.`,
+    '',
+  );
+  if (results.quick)
+    out.push(
+      '**Quick mode** (`BENCH_QUICK=1`): one small run, to check the harness; not figures to quote.',
+      '',
+    );
+  out.push('## The secret mirror, side by side', '');
+  out.push(
+    "The manager README's tutorial controller ([examples/secret-mirror](../examples/secret-mirror)) against its " +
+      'controller-runtime v0.21 twin ([test/bench/controller-runtime-mirror](../test/bench/controller-runtime-mirror/main.go)): ' +
+      `ConfigMaps labelled \`spoke.dev/mirror=true\` become owned Secrets with the same data, and an Event. A load ` +
+      `driver creates N labelled ConfigMaps of ${configMapBytes} bytes at concurrency ${settings.driverConcurrency}; ` +
+      "*converge* runs from its first create to the last Secret seen by the harness's own watch. The *floor* is the " +
+      `driver itself creating each ConfigMap and then its Secret, at the same concurrency, with no controller. Both ` +
+      'contenders log at info, have no client-side rate limit, and run with the same worker count.',
+    '',
+  );
+  out.push(
+    '| N | workers | contender | converge (s) | × floor | × controller-runtime | peak RSS (MiB) | CPU s / 1000 reconciles | reconcile p50 / p99 (ms) | requests on the API server (contender) |',
+    '| --: | --: | --- | --: | --: | --: | --: | --: | --: | --- |',
+  );
+  for (const n of settings.sizes) {
+    const floor = find(rows, 'floor', n);
+    if (floor) {
+      out.push(
+        `| ${n} | – | ${names.floor} | ${fmt(floor.converge)} | 1.00 | – | – | – | – | ${requestsCell(floor.requests)} |`,
+      );
+    }
+    for (const mcr of settings.maxConcurrentReconciles) {
+      const cr = find(rows, 'controller-runtime', n, mcr);
+      for (const contender of ['controller-runtime', 'spoke'] as const) {
+        const r = find(rows, contender, n, mcr);
+        if (!r) continue;
+        const xFloor = floor ? (r.converge.median / floor.converge.median).toFixed(2) : '–';
+        const xCr = cr ? (r.converge.median / cr.converge.median).toFixed(2) : '–';
+        const latency =
+          r.p50 && r.p99 ? `${(r.p50.median * 1000).toFixed(1)} / ${(r.p99.median * 1000).toFixed(1)}` : '–';
+        out.push(
+          `| ${n} | ${mcr} | ${names[contender]} | ${fmt(r.converge)} | ${xFloor} | ${xCr} | ` +
+            `${fmt(r.peakRss, 0, 1 / 2 ** 20)} | ${fmt(r.cpuPer1000)} | ${latency} | ${requestsCell(r.requests)} |`,
+        );
+      }
+    }
+  }
+  out.push(
+    '',
+    "Requests: kube-apiserver's `apiserver_request_total` on configmaps, secrets and events, from before the " +
+      "contender started until it was quiet, less the driver's ConfigMap creates and the harness's one LIST of " +
+      "Secrets; kube-apiserver counts a WATCH when it ends, so the informers' open watches are not in it. CPU: " +
+      'utime + stime of the process from its caches synced until it was quiet, per 1000 reconciles ' +
+      "(`controller_runtime_reconcile_total`; about 2 per ConfigMap: its own event, then its Secret's). p50/p99: " +
+      'interpolated from `controller_runtime_reconcile_time_seconds` buckets, as `histogram_quantile`.',
+    '',
+  );
+  out.push('### Memory', '');
+  out.push(
+    `A contender synced on an empty namespace (*idle*), then ${settings.cachedObjects} unlabelled ConfigMaps of ${configMapBytes} bytes ` +
+      'created (its ConfigMap informer caches them, its predicate filters them out), then a new process started on ' +
+      'them (its initial LIST). Heap: after a forced full GC through the bench-only `/debug/heap` endpoint of each ' +
+      'bench main (Go: `runtime.GC()`, `HeapAlloc`; Node: `gc()`, `heapUsed`). RSS and peak RSS: `VmRSS`, `VmHWM`.',
+    '',
+  );
+  out.push(
+    `| contender | idle RSS (MiB) | idle heap (MiB) | heap per cached ConfigMap (B) | RSS, ${settings.cachedObjects} cached (MiB) | peak RSS, ${settings.cachedObjects} cached (MiB) | peak RSS, started on ${settings.cachedObjects} (MiB) |`,
+    '| --- | --: | --: | --: | --: | --: | --: |',
+  );
+  for (const m of memory) {
+    const toMib = 1 / 2 ** 20;
+    out.push(
+      `| ${names[m.contender]} | ${fmt(m.idleRss, 1, toMib)} | ${fmt(m.idleHeap, 1, toMib)} | ${fmt(m.perObject, 0)} | ` +
+        `${fmt(m.cachedRss, 1, toMib)} | ${fmt(m.cachedPeakRss, 1, toMib)} | ${fmt(m.restartPeakRss, 1, toMib)} |`,
+    );
+  }
+  out.push('', '### Targets of issue 11 (medians)', '', '| target | measured | met |', '| --- | --- | --- |');
+  for (const c of targetChecks(results))
+    out.push(`| ${c.target} | ${c.measured} | ${c.met ? 'yes' : '**no**'} |`);
+  out.push('', '![converge time and peak RSS against N](benchmarks.svg)', '');
+  return out.join('\n');
+}
+
+/** Converge time and peak RSS against N, both frameworks at each worker count (and the floor's converge time). */
+export async function renderChart(results: BenchResults): Promise<string> {
+  const rows = convergeRows(results.sideBySide.converge);
+  const values = rows.flatMap((r) => {
+    const series = {
+      framework: r.contender === 'floor' ? 'floor' : names[r.contender],
+      workers: r.mcr === undefined ? 'the driver' : `${r.mcr} worker${r.mcr > 1 ? 's' : ''}`,
+      n: r.n,
+    };
+    return [
+      {
+        ...series,
+        measure: 'converge (s)',
+        median: r.converge.median,
+        min: r.converge.min,
+        max: r.converge.max,
+      },
+      ...(r.peakRss
+        ? [
+            {
+              ...series,
+              measure: 'peak RSS (MiB)',
+              median: mib(r.peakRss.median),
+              min: mib(r.peakRss.min),
+              max: mib(r.peakRss.max),
+            },
+          ]
+        : []),
+    ];
+  });
+  const panel = (measure: string) => ({
+    transform: [{ filter: { field: 'measure', equal: measure } }],
+    width: 320,
+    height: 240,
+    encoding: {
+      x: {
+        field: 'n',
+        type: 'quantitative' as const,
+        title: 'N (ConfigMaps)',
+        axis: { values: [...results.settings.sizes], format: 'd' },
+      },
+      color: { field: 'framework', type: 'nominal' as const, title: 'framework' },
+      strokeDash: { field: 'workers', type: 'nominal' as const, title: 'workers' },
+      detail: { field: 'workers', type: 'nominal' as const },
+    },
+    layer: [
+      {
+        mark: { type: 'line' as const, point: true },
+        encoding: { y: { field: 'median', type: 'quantitative' as const, title: measure } },
+      },
+      {
+        mark: 'rule' as const,
+        encoding: { y: { field: 'min', type: 'quantitative' as const }, y2: { field: 'max' } },
+      },
+    ],
+  });
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `The secret mirror, Spoke and controller-runtime: medians of ${results.settings.runs} run(s), bars: range`,
+    data: { values },
+    hconcat: [panel('converge (s)'), panel('peak RSS (MiB)')],
+    config: { font: 'sans-serif', background: 'white', legend: { labelLimit: 300, symbolType: 'stroke' } },
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
