@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { renderChart, renderMarkdown, type BenchResults } from './report.js';
+import { runMemcachedAtScale } from './memcached-at-scale.js';
 import { runSideBySide } from './side-by-side.js';
 
 export interface BenchOptions {
@@ -49,6 +50,16 @@ export async function main(options: BenchOptions): Promise<string> {
       };
   log(`side by side: ${JSON.stringify(settings)}; logs in ${logDir}`);
   const sideBySide = await runSideBySide({ ...settings, controllerRuntimeBinary, logDir, log });
+  // The sample's shape: 3 servers and 2 proxies per Memcached, one scaled to 5. One run per size: 300 take minutes.
+  const memcachedSettings = {
+    sizes: options.quick ? [10] : [100, 300],
+    servers: 3,
+    proxies: 2,
+    scaledServers: 5,
+    podsPerNode: 100,
+  };
+  log(`memcached at scale: ${JSON.stringify(memcachedSettings)}`);
+  const memcached = await runMemcachedAtScale({ ...memcachedSettings, logDir, log });
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -62,6 +73,8 @@ export async function main(options: BenchOptions): Promise<string> {
     },
     settings,
     sideBySide,
+    memcachedSettings,
+    memcached,
     durationSeconds: (performance.now() - started) / 1000,
   };
   const markdown = renderMarkdown(results);

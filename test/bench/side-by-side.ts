@@ -158,7 +158,8 @@ async function waitForQuiet(env: ControlPlane, contender: Contender): Promise<vo
   );
 }
 
-async function convergeRun(
+/** One converge run of `contender` (or the floor) on a fresh control plane. */
+export async function convergeRun(
   options: SideBySideOptions,
   contenderName: Framework | 'floor',
   n: number,
@@ -234,7 +235,12 @@ async function convergeRun(
   }, options.driverConcurrency);
 }
 
-async function memoryRun(options: SideBySideOptions, framework: Framework, run: number): Promise<MemoryRun> {
+/** One memory run of `framework` on a fresh control plane. */
+export async function memoryRun(
+  options: SideBySideOptions,
+  framework: Framework,
+  run: number,
+): Promise<MemoryRun> {
   return withControlPlane(async (env, http) => {
     const start = (suffix: string) =>
       Contender.start({

@@ -34,7 +34,7 @@ export class KubeHttp {
     return new KubeHttp(base, agent);
   }
 
-  /** One request; resolves with the status and body whatever the status. */
+  /** One request (a PATCH is a JSON merge patch); resolves with the status and body whatever the status. */
   request(method: string, path: string, body?: object): Promise<KubeResponse> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -48,7 +48,10 @@ export class KubeHttp {
             accept: 'application/json',
             ...(payload === undefined
               ? {}
-              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+              : {
+                  'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                }),
           },
         },
         (res) => {

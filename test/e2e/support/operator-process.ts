@@ -15,6 +15,14 @@ export interface WriteCounts {
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** How to start the operator, besides its kubeconfig and log file. */
+export interface OperatorProcessOptions {
+  /** `--log-level`; default `debug`, for the post-mortem of a failed test. */
+  readonly logLevel?: string;
+  /** Node flags, as the Deployment's `NODE_OPTIONS` sets them (e.g. `--max-old-space-size=192`). Default none. */
+  readonly nodeOptions?: string;
+}
+
 /**
  * The memcached operator's manager binary, run as a child process as a user runs it (`--kubeconfig`,
  * `--metrics-bind-address`...). Its writes are read from its own `/metrics` (`rest_client_requests_total`), so the
@@ -29,7 +37,11 @@ export class OperatorProcess {
   ) {}
 
   /** Starts the manager and resolves once its /readyz answers 200 (informers synced). */
-  static async start(kubeconfigPath: string, logPath: string): Promise<OperatorProcess> {
+  static async start(
+    kubeconfigPath: string,
+    logPath: string,
+    options: OperatorProcessOptions = {},
+  ): Promise<OperatorProcess> {
     const { metrics: metricsPort, probe: probePort } = await freePorts(['metrics', 'probe']);
     const log = openSync(logPath, 'a');
     const child = spawn(
@@ -42,9 +54,15 @@ export class OperatorProcess {
         // Loopback only, read by this process: plain HTTP, no TokenReview round trips.
         '--metrics-secure=false',
         `--health-probe-bind-address=127.0.0.1:${probePort}`,
-        '--log-level=debug',
+        `--log-level=${options.logLevel ?? 'debug'}`,
       ],
-      { stdio: ['ignore', log, log] },
+      {
+        stdio: ['ignore', log, log],
+        env:
+          options.nodeOptions === undefined
+            ? process.env
+            : { ...process.env, NODE_OPTIONS: options.nodeOptions },
+      },
     );
     closeSync(log);
     const operator = new OperatorProcess(
@@ -63,6 +81,11 @@ export class OperatorProcess {
       60_000,
     );
     return operator;
+  }
+
+  /** The manager's process id (for /proc/PID/status). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** The operator's writes so far (POST, PUT, PATCH and DELETE requests, events included). */
