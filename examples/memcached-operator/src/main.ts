@@ -8,7 +8,7 @@ import { Manager, newLogger } from '@spoke/manager';
 import { parseManagerFlags } from './cmd/manager-flags.js';
 import { loadKubeConfig } from './cmd/load-kube-config.js';
 import { controllers } from './controllers/index.js';
-import { OperatorName } from './resources/labels.js';
+import { OperatorName } from './contract/labels.js';
 
 async function main(): Promise<void> {
   const flags = parseManagerFlags(process.argv.slice(2));
