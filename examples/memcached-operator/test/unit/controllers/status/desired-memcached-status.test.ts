@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import type { Condition } from '../../../../src/api/v1alpha1/index.js';
 import { renderProxyConfig } from '../../../../src/proxy/index.js';
-import { desiredMemcachedStatus, desiredProxyConfigMap, desiredProxyDeployment } from '../../../../src/index.js';
+import {
+  desiredMemcachedStatus,
+  desiredProxyConfigMap,
+  desiredProxyDeployment,
+} from '../../../../src/index.js';
 import { memcached } from '../../fixtures.js';
 
 const mc = memcached({ replicas: 3, proxy: { replicas: 2 } });
