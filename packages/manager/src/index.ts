@@ -20,3 +20,4 @@ export * from './healthz/index.js';
 export * from './log/index.js';
 export * from './recorder/index.js';
 export * from './manager/index.js';
+export * from './flags/index.js';

@@ -364,6 +364,8 @@ export class Manager {
             handler,
             logger: this.logger,
             ...(this.options.metricsCertDir === undefined ? {} : { certDir: this.options.metricsCertDir }),
+            certName: this.options.metricsCertName,
+            keyName: this.options.metricsKeyName,
           })
         : await listen(metricsAddress, handler);
       servers.push(server);
