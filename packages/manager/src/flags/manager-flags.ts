@@ -84,7 +84,8 @@ export type ParseManagerFlagsResult<E extends FlagDefinitions = FlagDefinitions>
   | { readonly kind: 'help'; readonly usage: string }
   | { readonly kind: 'error'; readonly message: string; readonly usage: string };
 
-function managerFlagDefinitions(defaults: ManagerFlagDefaults) {
+/** The flags {@link parseManagerFlags} defines, with `defaults` replacing kubebuilder's. */
+export function managerFlagDefinitions(defaults: ManagerFlagDefaults = {}) {
   return {
     'metrics-bind-address': stringFlag(
       defaults.metricsBindAddress ?? '0',
