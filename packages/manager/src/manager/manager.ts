@@ -7,23 +7,24 @@ import type { Logger } from 'winston';
 import { SharedInformerCache } from '../cache/shared-informer-cache.js';
 import { Client } from '../client/client.js';
 import { KubeClient } from '../client/kube-client.js';
-import { newSingleWriterClient } from '../client/single-writer-client.js';
+import { newSingleWriterClient } from '../client/guard/single-writer-client.js';
 import { getControllerMetadata, type ReconcilerClass } from '../controller/controller-decorator.js';
 import type { ControllerMetadata } from '../controller/controller-options.js';
 import type { Checker } from '../healthz/checker.js';
 import { ping } from '../healthz/checker.js';
 import { probeHandler } from '../healthz/probe-handler.js';
-import { ControllerLoop } from '../internal/controller/controller-loop.js';
-import { FencedClient } from '../internal/controller/fenced-client.js';
+import { ControllerLoop } from '../controller/controller-loop.js';
+import { FencedClient } from '../client/guard/fenced-client.js';
 import { defineKind, type ResourceKind } from '../kinds/resource-kind.js';
 import { LeaderElector } from '../leaderelection/leader-elector.js';
 import { newLogger } from '../log/new-logger.js';
 import {
   withAuthenticationAndAuthorization,
   type RequestHandler,
-} from '../metrics/authentication-and-authorization-filter.js';
-import { metricsRegistry } from '../metrics/registry.js';
-import { SecureMetricsServer } from '../metrics/secure-metrics-server.js';
+} from '../metrics/filters/authentication-and-authorization-filter.js';
+// The barrel, not registry.js: it loads every metric the manager serves, client-go's rest_client_* among them.
+import { metricsRegistry } from '../metrics/index.js';
+import { SecureMetricsServer } from '../metrics/server/secure-metrics-server.js';
 import type { Reconciler } from '../reconcile/reconciler.js';
 import { ApiEventRecorder } from '../recorder/api-event-recorder.js';
 import { EventRecorder } from '../recorder/event-recorder.js';
@@ -32,6 +33,7 @@ import { listen, parseBindAddress, type RunningServer } from '../internal/http/h
 import { LeaderElectionLostError } from './leader-election-lost-error.js';
 import type { LeaderElectionOptions, ManagerOptions } from './manager-options.js';
 import { setupSignalHandler } from './signal-handler.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** Default of {@link ManagerOptions.cacheSyncTimeoutMs}: controller-runtime's `CacheSyncTimeout`, 2 minutes. */
 export const defaultCacheSyncTimeoutMs = 120_000;
@@ -331,7 +333,7 @@ export class Manager {
       c.loop.start().catch((err: unknown) => {
         this.logger.error('controller failed to start', {
           controller: c.metadata.name,
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
         });
       });
     }
