@@ -58,8 +58,8 @@ export interface ParseManagerFlagsOptions<E extends FlagDefinitions = FlagDefini
   readonly program?: string;
   /**
    * The program's own flags, by name without dashes, parsed with the same rules; their values are in
-   * `flags.extra`. A name that is already a manager flag is a programming error (thrown, as Go's
-   * `flag redefined` panic).
+   * `flags.extra`. A name that is already a manager flag, begins with `-` or contains `=` is a programming error
+   * (thrown, as Go's flag package panics).
    */
   readonly extraFlags?: E;
   readonly defaults?: ManagerFlagDefaults;
@@ -134,6 +134,9 @@ export function parseManagerFlags<E extends FlagDefinitions = FlagDefinitions>(
   const base = managerFlagDefinitions(options.defaults ?? {});
   const extraFlags: FlagDefinitions = options.extraFlags ?? {};
   for (const name of Object.keys(extraFlags)) {
+    // Go's FlagSet.Var panics on these: such a flag could never be given.
+    if (name === '' || name.startsWith('-') || name.includes('='))
+      throw new Error(`flag ${JSON.stringify(name)} begins with - or contains = or is empty`);
     if (Object.hasOwn(base, name)) throw new Error(`flag redefined: ${name}`);
   }
   const definitions = { ...base, ...extraFlags };

@@ -200,11 +200,16 @@ describe('parseManagerFlags', () => {
     assert.match(bad.usage, /\n {2}-proxy-image string\n {4}\tThe proxy image\. \(default "mcrouter:1"\)\n/);
   });
 
-  it('refuses a program flag that redefines a manager flag, as Go panics', () => {
+  it('refuses a program flag that redefines a manager flag or could never be given, as Go panics', () => {
     assert.throws(
       () => parseManagerFlags([], { extraFlags: { 'leader-elect': stringFlag('', '') } }),
       /flag redefined: leader-elect/,
     );
+    for (const name of ['-x', 'a=b', ''])
+      assert.throws(
+        () => parseManagerFlags([], { extraFlags: { [name]: stringFlag('', '') } }),
+        /begins with -/,
+      );
   });
 
   it('takes other defaults, shown in the usage', () => {
