@@ -10,6 +10,11 @@ import type { LeaderCallbacks, LeaderElectorOptions } from './leader-elector-opt
 import { errorMessage } from '../internal/errors/error-message.js';
 import { isAborted, sleep } from '../internal/signal/sleep.js';
 
+/** A candidate's identity when none is given: `<hostname>_<random>`, so a restarted pod is a new candidate. */
+export function defaultLeaderIdentity(): string {
+  return `${hostname()}_${randomBytes(8).toString('hex')}`;
+}
+
 /** client-go's JitterFactor: acquire retries wait retryPeriod × [1, 2.2), so standbys do not retry in lockstep. */
 const jitterFactor = 1.2;
 
@@ -77,7 +82,7 @@ export class LeaderElector {
   private reportedLeader: string | undefined;
 
   constructor(private readonly options: LeaderElectorOptions) {
-    this.identity = options.identity ?? `${hostname()}_${randomBytes(8).toString('hex')}`;
+    this.identity = options.identity ?? defaultLeaderIdentity();
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;

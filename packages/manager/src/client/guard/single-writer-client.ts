@@ -9,9 +9,12 @@ import type { Client, JsonPatchOperation, Patch } from '../client.js';
 export interface SingleWriterOptions {
   /** The controller's name, as errors and logs name it. */
   readonly controller: string;
-  /** The one kind this controller creates, updates, patches, applies and deletes. */
-  readonly writes: ResourceKind;
-  /** The kind it reconciles: it may also write that kind's status and finalizers, nothing else of it. */
+  /**
+   * The one thing this controller writes: `kind` (create, update, patch, apply, delete), or with `status: true`
+   * only that kind's status subresource. Undefined: nothing.
+   */
+  readonly writes: { readonly kind: ResourceKind; readonly status: boolean } | undefined;
+  /** The kind it reconciles: it may also add and remove finalizers of that kind, nothing else of it. */
   readonly for: ResourceKind;
 }
 
@@ -27,12 +30,12 @@ export class SingleWriterViolationError extends Error {
     readonly kind: string,
     /** What it tried: `create default/web`, `patch status default/web`... */
     readonly attempted: string,
-    /** The kind it may write. */
+    /** What it may write, e.g. `core/v1/ConfigMap`, `cache.spoke.dev/v1alpha1/Memcached status` or `nothing`. */
     readonly allowed: string,
   ) {
     super(
       `controller ${controller} may not ${attempted} of kind ${kind}: it writes only ${allowed} ` +
-        `(plus status and finalizers of the kind it reconciles); let the controller that owns ${kind} write it`,
+        `(plus finalizers of the kind it reconciles); let the one controller that writes it do so`,
     );
   }
 }
@@ -101,26 +104,31 @@ function isFinalizerOnlyApply(obj: KubernetesObject): boolean {
 }
 
 class SingleWriterClient extends WriteCheckingClient {
-  readonly #writes: string;
+  /** kindId of the written kind, undefined when the controller writes nothing. */
+  readonly #writes: string | undefined;
+  readonly #writesStatus: boolean;
   readonly #for: string;
+  readonly #allowed: string;
 
   constructor(
     inner: Client,
     private readonly options: SingleWriterOptions,
   ) {
     super(inner);
-    this.#writes = kindId(options.writes);
+    this.#writes = options.writes && kindId(options.writes.kind);
+    this.#writesStatus = options.writes?.status ?? false;
     this.#for = kindId(options.for);
+    this.#allowed = this.#writes ? `${this.#writes}${this.#writesStatus ? ' status' : ''}` : 'nothing';
   }
 
   protected async admitWrite(write: ClientWrite): Promise<void> {
     const { kind } = write;
-    if (kindId(kind) === this.#writes) return;
+    // A status writer writes the status subresource only; a kind's writer everything but its status.
+    if (kindId(kind) === this.#writes && write.status === this.#writesStatus) return;
     const target = 'key' in write ? write.key : keyOfOrName(write.object);
     const attempted = `${write.verb}${write.status ? ' status' : ''} ${objectKeyString(target)}`;
-    if (kindId(kind) !== this.#for) throw this.violation(kind, attempted);
-    // The reconciled kind: its status, and its finalizers, nothing else.
-    if (write.status) return;
+    if (kindId(kind) !== this.#for || write.status) throw this.violation(kind, attempted);
+    // The reconciled kind's finalizers, nothing else of it.
     switch (write.verb) {
       case 'update': {
         // Allowed only when nothing but finalizers differs from what the cache holds.
@@ -148,7 +156,7 @@ class SingleWriterClient extends WriteCheckingClient {
   }
 
   private violation(kind: ResourceKind, attempted: string): SingleWriterViolationError {
-    return new SingleWriterViolationError(this.options.controller, kindId(kind), attempted, this.#writes);
+    return new SingleWriterViolationError(this.options.controller, kindId(kind), attempted, this.#allowed);
   }
 }
 
@@ -159,8 +167,8 @@ function keyOfOrName(obj: KubernetesObject): ObjectKey {
 }
 
 /**
- * Wraps a client so that it writes only `writes` (create, update, patch, apply, delete), and of the `for` kind only
- * its status and finalizers: the single-writer rule, enforced before any request is sent. Reads pass through.
+ * Wraps a client so that it writes only `writes` (a kind, or a kind's status), and of the `for` kind only its
+ * finalizers: the single-writer rule, enforced before any request is sent. Reads pass through.
  * A finalizer-only `update` of the `for` kind is recognised by comparing with the cached object (no request).
  */
 export function newSingleWriterClient(inner: Client, options: SingleWriterOptions): Client {

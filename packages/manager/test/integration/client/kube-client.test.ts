@@ -250,7 +250,7 @@ describe('KubeClient against a real API server', () => {
     it('guards a controller to the one kind it writes, rejecting other writes before any request', async () => {
       const guarded = newSingleWriterClient(cached, {
         controller: 'proxy-config',
-        writes: ConfigMap,
+        writes: { kind: ConfigMap, status: false },
         for: Memcached,
       });
       const ours = await restClientRequestCount();

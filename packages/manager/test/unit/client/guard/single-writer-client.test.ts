@@ -33,7 +33,7 @@ function guarded() {
   inner.seed(Memcached, memcached);
   const client = newSingleWriterClient(inner, {
     controller: 'proxy-config',
-    writes: ConfigMap,
+    writes: { kind: ConfigMap, status: false },
     for: Memcached,
   });
   return { inner, client };
@@ -82,18 +82,66 @@ describe('single-writer client', () => {
     assert.deepEqual(inner.calls, []);
   });
 
-  it('allows status writes of the reconciled kind', async () => {
+  it('refuses status writes of the reconciled kind unless the status is its write target', async () => {
     const { inner, client } = guarded();
+    await assert.rejects(
+      client.status.update(Memcached, { ...memcached, status: { readyReplicas: 3 } }),
+      (err: unknown) => {
+        assert.ok(err instanceof SingleWriterViolationError);
+        assert.match(
+          err.message,
+          /may not update status default\/web of kind cache.spoke.dev\/v1alpha1\/Memcached/,
+        );
+        return true;
+      },
+    );
+    await assert.rejects(
+      client.status.patch(Memcached, { namespace: 'default', name: 'web' }, { type: 'merge', body: {} }),
+      SingleWriterViolationError,
+    );
+    assert.deepEqual(inner.calls, []);
+  });
+
+  it('lets a status writer write the status subresource, and nothing else of the kind', async () => {
+    const inner = new RecordingClient();
+    inner.seed(Memcached, memcached);
+    const client = newSingleWriterClient(inner, {
+      controller: 'memcached-status',
+      writes: { kind: Memcached, status: true },
+      for: Memcached,
+    });
     await client.status.update(Memcached, { ...memcached, status: { readyReplicas: 3 } });
     await client.status.patch(
       Memcached,
       { namespace: 'default', name: 'web' },
       { type: 'merge', body: { status: {} } },
     );
+    await assert.rejects(
+      client.patch(Memcached, { namespace: 'default', name: 'web' }, { type: 'merge', body: { spec: {} } }),
+      (err: unknown) => {
+        assert.ok(err instanceof SingleWriterViolationError);
+        assert.equal(err.allowed, 'cache.spoke.dev/v1alpha1/Memcached status');
+        return true;
+      },
+    );
+    await assert.rejects(client.create(ConfigMap, configMap), SingleWriterViolationError);
     assert.deepEqual(inner.writes(), [
       'status.update cache.spoke.dev/v1alpha1/Memcached default/web',
       'status.patch cache.spoke.dev/v1alpha1/Memcached default/web',
     ]);
+  });
+
+  it('lets a writer of a kind write its objects but not their status', async () => {
+    const { inner, client } = guarded();
+    await assert.rejects(
+      client.status.patch(
+        ConfigMap,
+        { namespace: 'default', name: 'web-proxy-1a2b' },
+        { type: 'merge', body: {} },
+      ),
+      SingleWriterViolationError,
+    );
+    assert.deepEqual(inner.calls, []);
   });
 
   it('allows finalizer-only patches of the reconciled kind, and nothing more', async () => {
