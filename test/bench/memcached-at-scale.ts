@@ -12,10 +12,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { V1ConfigMap, V1Deployment, V1EndpointSlice, V1StatefulSet } from '@kubernetes/client-node';
 import { ControlPlane, waitFor } from '@spoke/envtest';
+import { selectorStringFromSet } from '@spoke/manager';
 import {
   backendsOf,
   configMapOfDeployment,
-  labelSelectorString,
   MemcachedKind,
   newestConfigMap,
   proxyName,
@@ -267,7 +267,7 @@ async function scaleEvent(http: KubeHttp, name: string, to: number): Promise<Sca
         slices,
       ),
       watch(
-        `/api/v1/namespaces/${namespace}/configmaps?${byLabel(labelSelectorString(selectorLabels(name, 'proxy-config')))}`,
+        `/api/v1/namespaces/${namespace}/configmaps?${byLabel(selectorStringFromSet(selectorLabels(name, 'proxy-config')))}`,
         configMaps,
       ),
       watch(`/apis/apps/v1/namespaces/${namespace}/deployments?${byName(proxyName(name))}`, deployments),
