@@ -57,7 +57,7 @@ run: build ## Run the memcached manager: on the current kubeconfig's cluster, or
 	node examples/memcached-operator/dist/src/run-local.js $(RUN_ARGS)
 
 .PHONY: bench
-bench: build ## Run the benchmarks (performance targets live here, not in timed tests).
+bench: build control-plane ## Side by side with controller-runtime, the memcached operator at scale → docs/benchmarks.md (BENCH_QUICK=1: small).
 	node hack/run-benchmarks.mjs
 
 .PHONY: cluster

@@ -1,13 +1,14 @@
 // `make bench`: the performance figures the issues set targets for, measured on the compiled code.
 // Targets live here, not in timed tests: a loaded CI machine must not turn a slow run into a red build.
 //   node hack/run-benchmarks.mjs [--runs 3] [--skip-cluster] [--quick] [--out DIR]
+//   node hack/run-benchmarks.mjs --render docs/benchmarks.json   # only rewrite the table and chart from results
 // Then the side-by-side comparison with controller-runtime and the memcached operator at scale (test/bench/),
 // which write docs/benchmarks.{json,md,svg}. `--quick` (or BENCH_QUICK=1): small sizes, one run, results in a
 // temporary directory unless --out says where: for developing the harness, not for figures.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ControlPlane } from '@spoke/envtest';
-import { RateLimitingQueue } from '@spoke/manager';
+import { RateLimitingQueue } from '@spoke/manager/workqueue';
 import { renderProxyConfig } from '@spoke/memcached-operator';
 
 const { values } = parseArgs({
@@ -16,8 +17,14 @@ const { values } = parseArgs({
     'skip-cluster': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
     out: { type: 'string' },
+    render: { type: 'string' },
   },
 });
+if (values.render) {
+  const { render } = await import('../test/dist/bench/main.js');
+  console.log(await render(values.render));
+  process.exit(0);
+}
 const runs = Number(values.runs ?? (values.quick ? 1 : 3));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

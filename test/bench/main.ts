@@ -4,9 +4,9 @@
  * the Markdown table and the chart.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { renderChart, renderMarkdown, type BenchResults } from './report.js';
@@ -25,6 +25,15 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 function log(line: string): void {
   console.error(`[bench] ${line}`);
+}
+
+/** Writes the Markdown table and the chart of a results file again (after a change to the report only). */
+export async function render(resultsPath: string): Promise<string> {
+  const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(dirname(resultsPath), 'benchmarks.md'), markdown);
+  writeFileSync(join(dirname(resultsPath), 'benchmarks.svg'), await renderChart(results));
+  return markdown;
 }
 
 /** Runs the benchmark and returns the Markdown table it wrote. */

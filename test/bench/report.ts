@@ -377,15 +377,30 @@ export function renderMarkdown(results: BenchResults): string {
   return out.join('\n');
 }
 
+function seriesName(r: ConvergeRow): string {
+  return r.contender === 'floor'
+    ? 'floor'
+    : `${names[r.contender]}, ${r.mcr} worker${(r.mcr ?? 1) > 1 ? 's' : ''}`;
+}
+
+const palette: Record<string, readonly string[]> = {
+  Spoke: ['#6baed6', '#2171b5', '#08306b'],
+  'controller-runtime': ['#fdae6b', '#e6550d', '#7f2704'],
+};
+
+function seriesColor(series: string, index: number, all: readonly string[]): string {
+  const framework = series.split(',')[0] ?? '';
+  const shades = palette[framework];
+  if (!shades) return '#888888';
+  const rank = all.slice(0, index).filter((s) => s.startsWith(`${framework},`)).length;
+  return shades[Math.min(rank, shades.length - 1)] ?? '#888888';
+}
+
 /** Converge time and peak RSS against N, both frameworks at each worker count (and the floor's converge time). */
 export async function renderChart(results: BenchResults): Promise<string> {
   const rows = convergeRows(results.sideBySide.converge);
   const values = rows.flatMap((r) => {
-    const series = {
-      framework: r.contender === 'floor' ? 'floor' : names[r.contender],
-      workers: r.mcr === undefined ? 'the driver' : `${r.mcr} worker${r.mcr > 1 ? 's' : ''}`,
-      n: r.n,
-    };
+    const series = { series: seriesName(r), n: r.n };
     return [
       {
         ...series,
@@ -407,6 +422,7 @@ export async function renderChart(results: BenchResults): Promise<string> {
         : []),
     ];
   });
+  const seriesDomain = [...new Set(rows.map(seriesName))].sort();
   const panel = (measure: string) => ({
     transform: [{ filter: { field: 'measure', equal: measure } }],
     width: 320,
@@ -418,9 +434,13 @@ export async function renderChart(results: BenchResults): Promise<string> {
         title: 'N (ConfigMaps)',
         axis: { values: [...results.settings.sizes], format: 'd' },
       },
-      color: { field: 'framework', type: 'nominal' as const, title: 'framework' },
-      strokeDash: { field: 'workers', type: 'nominal' as const, title: 'workers' },
-      detail: { field: 'workers', type: 'nominal' as const },
+      color: {
+        field: 'series',
+        type: 'nominal' as const,
+        title: null,
+        // One hue per framework, darker for more workers; the floor in grey.
+        scale: { domain: seriesDomain, range: seriesDomain.map(seriesColor) },
+      },
     },
     layer: [
       {
@@ -438,7 +458,7 @@ export async function renderChart(results: BenchResults): Promise<string> {
     title: `The secret mirror, Spoke and controller-runtime: medians of ${results.settings.runs} run(s), bars: range`,
     data: { values },
     hconcat: [panel('converge (s)'), panel('peak RSS (MiB)')],
-    config: { font: 'sans-serif', background: 'white', legend: { labelLimit: 300, symbolType: 'stroke' } },
+    config: { font: 'sans-serif', background: 'white', legend: { labelLimit: 300 } },
   };
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
