@@ -72,10 +72,12 @@ export interface MemcachedRun {
   readonly servers: number;
   readonly proxies: number;
   readonly nodes: number;
-  /** First create → every Memcached Available. */
-  readonly allAvailableSeconds: number;
+  /** Set when the operator died before every Memcached converged (e.g. out of heap): its last log line. */
+  readonly failure?: string;
+  /** First create → every Memcached Available; undefined if that never happened. */
+  readonly allAvailableSeconds?: number;
   /** First create → every Memcached Available, not Progressing, for its generation. */
-  readonly allConvergedSeconds: number;
+  readonly allConvergedSeconds?: number;
   /** The operator's requests by `verb resource`, from start to all converged (audit log, one per request). */
   readonly operatorRequests: Readonly<Record<string, number>>;
   readonly operatorRequestsTotal: number;
@@ -85,7 +87,7 @@ export interface MemcachedRun {
   readonly memoryLimitBytes: number;
   /** NODE_OPTIONS of that Deployment, with which the operator ran here too. */
   readonly nodeOptions: string;
-  readonly scale: ScalePhases;
+  readonly scale?: ScalePhases;
 }
 
 interface ManagerDeployment {
@@ -341,52 +343,101 @@ async function runOnce(options: MemcachedAtScaleOptions, m: number): Promise<Mem
     );
     const pid = operator.pid;
     if (pid === undefined) throw new Error('the operator has no pid');
-    const t0 = performance.now();
-    await forEachConcurrently(m, 32, async (i) => {
-      await http.expect(201, 'POST', memcachedsPath, {
-        apiVersion: MemcachedKind.apiVersion,
-        kind: MemcachedKind.kind,
-        metadata: { name: memcachedName(i), namespace },
-        spec: {
-          replicas: options.servers,
-          topology: 'Sharded',
-          proxy: { engine: 'Twemproxy', replicas: options.proxies },
-        },
-      });
-    });
-    let allAvailableSeconds: number | undefined;
-    const allConvergedSeconds = await waitFor(
-      async () => {
-        const items = await listMemcacheds(http);
-        const now = (performance.now() - t0) / 1000;
-        if (items.length === m && items.every((mc) => condition(mc, 'Available') === 'True'))
-          allAvailableSeconds ??= now;
-        return items.length === m && items.every(converged) && now;
-      },
-      { description: `${m} Memcached to converge`, timeoutMs: 1_800_000, intervalMs: 500 },
-    );
-    const operatorRequests = auditedRequests(auditLog);
-    const memory = memoryOf(pid);
-    options.log(
-      `M=${m}: all Available after ${allAvailableSeconds?.toFixed(1)} s, converged after ${allConvergedSeconds.toFixed(1)} s`,
-    );
-
-    const scale = await scaleEvent(http, memcachedName(0), options.scaledServers);
-    return {
+    // Sampled, so that the peak is known even if the process dies (out of heap) before the end.
+    let peakRssBytes = 0;
+    let rssBytes = 0;
+    const sample = () => {
+      try {
+        ({ peakRssBytes, rssBytes } = memoryOf(pid));
+      } catch {
+        // exited: keep the last sample
+      }
+    };
+    const sampler = setInterval(sample, 500);
+    const running = operator;
+    const died = () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return new Error(`the operator exited:\n${running.logTail(5)}`);
+      }
+    };
+    const common = {
       memcacheds: m,
       servers: options.servers,
       proxies: options.proxies,
       nodes,
-      allAvailableSeconds: allAvailableSeconds ?? allConvergedSeconds,
-      allConvergedSeconds,
-      operatorRequests,
-      operatorRequestsTotal: Object.values(operatorRequests).reduce((a, b) => a + b, 0),
-      peakRssBytes: memoryOf(pid).peakRssBytes,
-      rssBytes: memory.rssBytes,
       memoryLimitBytes: deployment.memoryLimitBytes,
       nodeOptions: deployment.nodeOptions,
-      scale,
     };
+    const t0 = performance.now();
+    let allAvailableSeconds: number | undefined;
+    try {
+      await forEachConcurrently(m, 32, async (i) => {
+        await http.expect(201, 'POST', memcachedsPath, {
+          apiVersion: MemcachedKind.apiVersion,
+          kind: MemcachedKind.kind,
+          metadata: { name: memcachedName(i), namespace },
+          spec: {
+            replicas: options.servers,
+            topology: 'Sharded',
+            proxy: { engine: 'Twemproxy', replicas: options.proxies },
+          },
+        });
+      });
+      const allConvergedSeconds = await waitFor(
+        async () => {
+          const items = await listMemcacheds(http);
+          const now = (performance.now() - t0) / 1000;
+          if (items.length === m && items.every((mc) => condition(mc, 'Available') === 'True')) {
+            allAvailableSeconds ??= now;
+          }
+          return items.length === m && items.every(converged) && now;
+        },
+        {
+          description: `${m} Memcached to converge`,
+          timeoutMs: 1_800_000,
+          intervalMs: 500,
+          abortReason: died,
+        },
+      );
+      const operatorRequests = auditedRequests(auditLog);
+      sample();
+      const rssAtConverged = rssBytes;
+      options.log(
+        `M=${m}: all Available after ${allAvailableSeconds?.toFixed(1)} s, converged after ${allConvergedSeconds.toFixed(1)} s`,
+      );
+      const scale = await scaleEvent(http, memcachedName(0), options.scaledServers);
+      sample();
+      return {
+        ...common,
+        allAvailableSeconds: allAvailableSeconds ?? allConvergedSeconds,
+        allConvergedSeconds,
+        operatorRequests,
+        operatorRequestsTotal: Object.values(operatorRequests).reduce((a, b) => a + b, 0),
+        peakRssBytes,
+        rssBytes: rssAtConverged,
+        scale,
+      };
+    } catch (error: unknown) {
+      const death = died();
+      if (!death) throw error;
+      // A finding, not a harness failure: the manager did not survive this load with its Deployment's settings.
+      const operatorRequests = auditedRequests(auditLog);
+      options.log(`M=${m}: ${death.message}`);
+      return {
+        ...common,
+        failure: running.logTail(3).trim().split('\n').slice(-1)[0] ?? 'exited',
+        ...(allAvailableSeconds === undefined ? {} : { allAvailableSeconds }),
+        operatorRequests,
+        operatorRequestsTotal: Object.values(operatorRequests).reduce((a, b) => a + b, 0),
+        peakRssBytes,
+        rssBytes,
+      };
+    } finally {
+      clearInterval(sampler);
+    }
   } finally {
     await operator?.stop();
     http.close();
@@ -401,7 +452,7 @@ export async function runMemcachedAtScale(options: MemcachedAtScaleOptions): Pro
     const run = await runOnce(options, m);
     runs.push(run);
     options.log(
-      `memcached M=${m}: peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${run.operatorRequestsTotal} operator requests, ` +
+      `memcached M=${m}: ${run.failure ? `FAILED (${run.failure}), ` : ''}peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${run.operatorRequestsTotal} operator requests, ` +
         `scale event ${JSON.stringify(run.scale)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );
   }

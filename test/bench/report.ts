@@ -199,15 +199,17 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
   if (largest) {
     checks.push({
       target: `the memcached manager with ${largest.memcacheds} Memcached stays inside its Deployment's memory limit`,
-      measured: `peak RSS ${mib(largest.peakRssBytes).toFixed(0)} MiB of ${mib(largest.memoryLimitBytes).toFixed(0)} MiB`,
-      met: largest.peakRssBytes <= largest.memoryLimitBytes,
+      measured:
+        `peak RSS ${mib(largest.peakRssBytes).toFixed(0)} MiB of ${mib(largest.memoryLimitBytes).toFixed(0)} MiB` +
+        (largest.failure ? `; the manager died: ${largest.failure}` : ''),
+      met: !largest.failure && largest.peakRssBytes <= largest.memoryLimitBytes,
     });
   }
   for (const run of results.memcached) {
     checks.push({
       target: `the operator's own share of a scale event ≤ 1 s (${run.memcacheds} Memcached)`,
-      measured: `${run.scale.operatorSeconds.toFixed(2)} s`,
-      met: run.scale.operatorSeconds <= 1,
+      measured: run.scale ? `${run.scale.operatorSeconds.toFixed(2)} s` : 'not measured: the manager died',
+      met: run.scale !== undefined && run.scale.operatorSeconds <= 1,
     });
   }
   return checks;
@@ -245,8 +247,8 @@ function memcachedSection(results: BenchResults): string[] {
     }
     const requests = `${r.operatorRequestsTotal}: ${[...byVerb.entries()].map(([k, v]) => `${k} ${v}`).join(', ')}`;
     out.push(
-      `| ${r.memcacheds} | ${r.memcacheds * (r.servers + r.proxies)} | ${r.nodes} | ${r.allAvailableSeconds.toFixed(1)} | ` +
-        `${r.allConvergedSeconds.toFixed(1)} | ${requests} | ${mib(r.peakRssBytes).toFixed(0)} | ${mib(r.memoryLimitBytes).toFixed(0)} |`,
+      `| ${r.memcacheds} | ${r.memcacheds * (r.servers + r.proxies)} | ${r.nodes} | ${r.allAvailableSeconds?.toFixed(1) ?? '–'} | ` +
+        `${r.allConvergedSeconds?.toFixed(1) ?? `– (${r.failure ?? '?'})`} | ${requests} | ${mib(r.peakRssBytes).toFixed(0)} | ${mib(r.memoryLimitBytes).toFixed(0)} |`,
     );
   }
   out.push(
@@ -262,11 +264,11 @@ function memcachedSection(results: BenchResults): string[] {
   );
   for (const p of phases) {
     out.push(
-      `| ${p.what} | ${p.who} | ${results.memcached.map((r) => r.scale[p.key].toFixed(3)).join(' | ')} |`,
+      `| ${p.what} | ${p.who} | ${results.memcached.map((r) => r.scale?.[p.key].toFixed(3) ?? '–').join(' | ')} |`,
     );
   }
   out.push(
-    `| **the operator's share** | operator | ${results.memcached.map((r) => `**${r.scale.operatorSeconds.toFixed(3)}**`).join(' | ')} |`,
+    `| **the operator's share** | operator | ${results.memcached.map((r) => (r.scale ? `**${r.scale.operatorSeconds.toFixed(3)}**` : '–')).join(' | ')} |`,
     '',
   );
   return out;

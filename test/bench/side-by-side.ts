@@ -3,7 +3,7 @@
  * controller-runtime (controller-runtime-mirror/), each alone on a fresh etcd + kube-apiserver, under the same load,
  * against the raw floor of the load driver doing the controllers' writes itself.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ControlPlane, waitFor } from '@spoke/envtest';
@@ -309,16 +309,34 @@ export async function memoryRun(
 export async function runSideBySide(options: SideBySideOptions): Promise<SideBySideResults> {
   mkdirSync(options.logDir, { recursive: true });
   const results: SideBySideResults = { converge: [], memory: [] };
+  // A run that fails (a port taken between pick and bind, a component slow to start) is tried once more; what was
+  // measured so far is kept in the log directory either way.
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error: unknown) {
+      options.log(
+        `${what} failed, trying once more: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return await fn();
+    } finally {
+      writeFileSync(join(options.logDir, 'partial-results.json'), JSON.stringify(results, null, 2));
+    }
+  };
   for (let run = 1; run <= options.runs; run++) {
     for (const n of options.sizes) {
       const t0 = performance.now();
-      const floor = await convergeRun(options, 'floor', n, undefined, run);
+      const floor = await attempt(`run ${run} N=${n} floor`, () =>
+        convergeRun(options, 'floor', n, undefined, run),
+      );
       results.converge.push(floor);
       options.log(`run ${run} N=${n} floor: ${floor.convergeSeconds.toFixed(2)} s (${elapsed(t0)})`);
       for (const mcr of options.maxConcurrentReconciles) {
         for (const framework of frameworks) {
           const t1 = performance.now();
-          const r = await convergeRun(options, framework, n, mcr, run);
+          const r = await attempt(`run ${run} N=${n} MCR=${mcr} ${framework}`, () =>
+            convergeRun(options, framework, n, mcr, run),
+          );
           results.converge.push(r);
           options.log(
             `run ${run} N=${n} MCR=${mcr} ${framework}: ${r.convergeSeconds.toFixed(2)} s, ` +
@@ -330,7 +348,7 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     }
     for (const framework of frameworks) {
       const t1 = performance.now();
-      const m = await memoryRun(options, framework, run);
+      const m = await attempt(`run ${run} memory ${framework}`, () => memoryRun(options, framework, run));
       results.memory.push(m);
       options.log(
         `run ${run} memory ${framework}: idle RSS ${mb(m.idleRssBytes)} MB, ` +
