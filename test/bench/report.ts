@@ -294,6 +294,22 @@ export function renderMarkdown(results: BenchResults): string {
       `machines.`,
     '',
   );
+  const loads = results.sideBySide.converge.flatMap((r) =>
+    r.loadAverage === undefined ? [] : [r.loadAverage],
+  );
+  const relists = results.sideBySide.converge.reduce((n, r) => n + (r.observerRelists ?? 0), 0);
+  if (loads.length > 0) {
+    const load = summarize(loads);
+    out.push(
+      `The 1-minute load average at the end of the runs: median ${load.median.toFixed(1)}, ` +
+        `${load.min.toFixed(1)}–${load.max.toFixed(1)}, on ${machine.cpus} cores` +
+        (relists > 0
+          ? `; kube-apiserver ended the harness's Secret watch ${relists} time(s) (a client falling behind), ` +
+            'and the Secrets only its new LIST showed are timed at that LIST.'
+          : '.'),
+      '',
+    );
+  }
   if (results.quick)
     out.push(
       '**Quick mode** (`BENCH_QUICK=1`): one small run, to check the harness; not figures to quote.',

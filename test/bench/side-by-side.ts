@@ -4,6 +4,7 @@
  * against the raw floor of the load driver doing the controllers' writes itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ControlPlane, waitFor } from '@spoke/envtest';
@@ -50,6 +51,10 @@ export interface ConvergeRun {
    * WATCHes are counted by kube-apiserver when they end, so open watches are not in it.
    */
   readonly requests: Readonly<Record<string, number>>;
+  /** Times the harness's Secret watch was ended by kube-apiserver and started again (see SecretObserver.relists). */
+  readonly observerRelists?: number;
+  /** The machine's 1-minute load average at the end of the run: the machine is shared. */
+  readonly loadAverage?: number;
   readonly peakRssBytes?: number;
   /** utime + stime from caches synced to quiet. */
   readonly cpuSeconds?: number;
@@ -195,12 +200,17 @@ export async function convergeRun(
         if (contender) await waitForQuiet(env, contender);
         const apiAfter = requestsByVerb(await env.apiServerMetrics());
         // The driver's ConfigMap creates (and, for the floor, nothing else of the harness) and the observer's LIST.
-        const own: Record<string, number> =
-          contender === undefined ? { 'LIST secrets': 1 } : { 'POST configmaps': n, 'LIST secrets': 1 };
+        // (Its LIST again, and the WATCH that kube-apiserver ended, for each relist.)
+        const own: Record<string, number> = {
+          'LIST secrets': 1 + observer.relists,
+          'WATCH secrets': observer.relists,
+          ...(contender === undefined ? {} : { 'POST configmaps': n }),
+        };
         const requests = requestDelta(apiBefore, apiAfter, own);
         await verifyMirrored(http, namespace, n);
+        const context = { observerRelists: observer.relists, loadAverage: loadavg()[0] ?? 0 };
         if (!contender || cpuBefore === undefined || metricsBefore === undefined) {
-          return { contender: 'floor', n, run, convergeSeconds, requests };
+          return { contender: 'floor', n, run, convergeSeconds, requests, ...context };
         }
         const cpuSeconds = contender.cpuSeconds() - cpuBefore;
         const metricsAfter = await contender.metrics();
@@ -219,6 +229,7 @@ export async function convergeRun(
           run,
           convergeSeconds,
           requests,
+          ...context,
           peakRssBytes,
           cpuSeconds,
           reconciles,

@@ -78,12 +78,14 @@ export class KubeHttp {
 
   /**
    * A watch (`path` with `watch=1`): calls `onEvent` for each event line until `signal` aborts. Resolves once the
-   * server has answered the request (the watch is established), so events from then on are seen.
+   * server has answered the request (the watch is established), so events from then on are seen. `onEnd` is called
+   * if the server ends the watch first (kube-apiserver closes a watch whose client falls behind, and at its timeout).
    */
   watch(
     path: string,
     onEvent: (event: { type: string; object: unknown }) => void,
     signal: AbortSignal,
+    onEnd?: () => void,
   ): Promise<void> {
     return new Promise((resolve, reject) => {
       // Its own socket: a long-running watch must not hold one of the driver's pooled connections.
@@ -106,6 +108,9 @@ export class KubeHttp {
           }
         });
         res.on('error', () => undefined); // an abort ends the stream
+        res.on('close', () => {
+          if (!signal.aborted) onEnd?.();
+        });
       });
       req.on('error', (err) => {
         if (!signal.aborted) reject(err);

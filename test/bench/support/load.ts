@@ -115,36 +115,67 @@ export class SecretObserver {
 
   static async start(http: KubeHttp, namespace: string): Promise<SecretObserver> {
     const observer = new SecretObserver();
+    await observer.listAndWatch(http, namespace);
+    return observer;
+  }
+
+  /**
+   * Times the watch had to be started again (kube-apiserver ended it: a busy client falls behind). Secrets that only
+   * the new LIST showed are timed at that LIST, later than they appeared: a converge time with relists is an upper
+   * bound.
+   */
+  relists = 0;
+
+  private async listAndWatch(http: KubeHttp, namespace: string): Promise<void> {
     const list = (await http.expect(200, 'GET', `/api/v1/namespaces/${namespace}/secrets`)) as {
       metadata: { resourceVersion: string };
       items: { metadata: { name: string } }[];
     };
     const now = performance.now();
-    for (const s of list.items) observer.seen.set(s.metadata.name, now);
+    for (const s of list.items) if (!this.seen.has(s.metadata.name)) this.seen.set(s.metadata.name, now);
     await http.watch(
       `/api/v1/namespaces/${namespace}/secrets?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
       (event) => {
         const name = (event.object as { metadata?: { name?: string } }).metadata?.name;
-        if (event.type === 'ADDED' && name && !observer.seen.has(name))
-          observer.seen.set(name, performance.now());
+        if (event.type === 'ADDED' && name && !this.seen.has(name)) this.seen.set(name, performance.now());
       },
-      observer.stop.signal,
+      this.stop.signal,
+      () => {
+        this.relists++;
+        this.listAndWatch(http, namespace).catch(() => {
+          // The next waitForCount times out and says how many were seen.
+        });
+      },
     );
-    return observer;
   }
 
   get count(): number {
     return this.seen.size;
   }
 
-  /** Resolves with the time the n-th Secret was seen (performance.now()), once n have been seen. */
-  async waitForCount(n: number, timeoutMs: number, abortReason?: () => Error | undefined): Promise<number> {
+  /**
+   * Resolves with the time the n-th Secret was seen (performance.now()), once n have been seen. Fails after
+   * `timeoutMs`, or sooner when none has come for `stallMs` (a stuck run, to be tried again rather than waited out).
+   */
+  async waitForCount(
+    n: number,
+    timeoutMs: number,
+    abortReason?: () => Error | undefined,
+    stallMs = 120_000,
+  ): Promise<number> {
     const deadline = performance.now() + timeoutMs;
+    let lastCount = this.seen.size;
+    let lastGrowth = performance.now();
     while (this.seen.size < n) {
       const reason = abortReason?.();
       if (reason) throw reason;
-      if (performance.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms with ${this.seen.size} of ${n} Secrets observed`);
+      const now = performance.now();
+      if (this.seen.size > lastCount) [lastCount, lastGrowth] = [this.seen.size, now];
+      if (now > deadline || now - lastGrowth > stallMs) {
+        throw new Error(
+          `${now > deadline ? `timed out after ${timeoutMs} ms` : `no new Secret for ${stallMs} ms`} with ` +
+            `${this.seen.size} of ${n} Secrets observed (${this.relists} relists)`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
