@@ -89,7 +89,9 @@ function convergeRows(runs: readonly ConvergeRun[]): ConvergeRow[] {
       p50: pick(g, (r) => r.reconcileP50Seconds),
       p99: pick(g, (r) => r.reconcileP99Seconds),
       requests: Object.fromEntries(
-        requestKeys.map((k) => [k, summarize(g.map((r) => r.requests[k] ?? 0)).median]),
+        requestKeys
+          .map((k) => [k, summarize(g.map((r) => r.requests[k] ?? 0)).median] as const)
+          .filter(([, median]) => median !== 0),
       ),
     };
   });
@@ -368,6 +370,15 @@ export function renderMarkdown(results: BenchResults): string {
       'interpolated from `controller_runtime_reconcile_time_seconds` buckets, as `histogram_quantile`.',
     '',
   );
+  const dropped = rows.filter((r) => r.contender !== 'floor' && (r.requests['POST events'] ?? r.n) < r.n);
+  if (dropped.length > 0) {
+    out.push(
+      `Fewer \`POST events\` than N (${dropped.map((r) => `${names[r.contender]} at N = ${r.n}, ${r.mcr} worker(s)`).join('; ')}): ` +
+        "that recorder dropped events. client-go's event broadcaster, which controller-runtime's recorder uses, " +
+        'queues at most 1000 and drops what does not fit; where the other contender sent every one, it did more work.',
+      '',
+    );
+  }
   out.push('### Memory', '');
   out.push(
     `A contender synced on an empty namespace (*idle*), then ${settings.cachedObjects} unlabelled ConfigMaps of ${configMapBytes} bytes ` +
