@@ -8,7 +8,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 IMG ?= spoke/memcached-operator:latest
 # The simulated cluster's binaries are built once into a versioned cache (`make control-plane`), or taken from
-# SPOKE_ASSETS when set; @spoke/envtest finds them the same way (hack/control-plane/build.sh --print-dir).
+# SPOKE_ASSETS when set; @spoke/envtest finds them the same way. The build ships with @spoke/envtest.
+CONTROL_PLANE_BUILD := packages/envtest/control-plane/build.sh
 
 ##@ General
 
@@ -38,7 +39,7 @@ lint: deps ## Lint the code (eslint with typescript-eslint, prettier --check).
 
 .PHONY: control-plane
 control-plane: ## Build (or reuse) etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
-	hack/control-plane/build.sh >/dev/null
+	$(CONTROL_PLANE_BUILD) >/dev/null
 
 .PHONY: test
 test: build control-plane test-deps ## Run all tests: unit, integration (etcd + kube-apiserver) and e2e (simulated cluster).
