@@ -10,6 +10,8 @@ IMG ?= spoke/memcached-operator:latest
 # The simulated cluster's binaries are built once into a versioned cache (`make control-plane`), or taken from
 # SPOKE_ASSETS when set; @spoke/envtest finds them the same way. The build ships with @spoke/envtest.
 CONTROL_PLANE_BUILD := packages/envtest/control-plane/build.sh
+# `make pack` writes the tarballs of packages/* (one version for all) to PACK_DIR.
+PACK_DIR ?= $(CURDIR)/dist/packages
 
 ##@ General
 
@@ -36,6 +38,10 @@ fmt: deps ## Format the code (prettier, eslint --fix).
 .PHONY: lint
 lint: deps ## Lint the code (eslint with typescript-eslint, prettier --check).
 	npm run lint
+
+.PHONY: pack
+pack: build ## Pack the packages (packages/*) into PACK_DIR (dist/packages), exactly as `npm publish` would upload them.
+	node hack/pack.mjs $(PACK_DIR)
 
 .PHONY: control-plane
 control-plane: ## Build (or reuse) etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
