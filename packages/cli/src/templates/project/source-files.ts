@@ -1,0 +1,211 @@
+import type { ProjectOptions } from '../../scaffold/scaffold-context.js';
+import type { NewFile } from '../../scaffold/scaffold-step.js';
+
+/** Where `spoke create api` adds imports and entries; a user keeps these lines where code should go. */
+export const markers = {
+  imports: '// +spoke:scaffold:imports',
+  controllers: '// +spoke:scaffold:controllers',
+  customResources: '// +spoke:scaffold:customresources',
+} as const;
+
+/** A TypeScript file with the license header. */
+export function tsFile(path: string, header: string, body: string): NewFile {
+  return { kind: 'new', path, content: header === '' ? body : `${header}\n${body}`, ifExists: 'refuse' };
+}
+
+/** src/cmd/main.ts: the manager, with kubebuilder's flags. */
+export function mainTs(options: ProjectOptions, header: string): NewFile {
+  return tsFile(
+    'src/cmd/main.ts',
+    header,
+    `/**
+ * The ${options.projectName} manager: runs the controllers of src/controller/index.ts against the cluster of
+ * \`--kubeconfig\`, \`$KUBECONFIG\`, the in-cluster ServiceAccount or \`~/.kube/config\`. SIGTERM or SIGINT stops it
+ * once the reconciles in flight are done.
+ *
+ * The flags are those of kubebuilder's scaffolded main.go, so config/manager/manager.yaml reads as it does there.
+ */
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Manager, newLogger } from '@spoke/manager';
+import { controllers } from '../controller/index.js';
+
+const usage = \`Usage: node dist/src/cmd/main.js [flags]
+  --metrics-bind-address string       where /metrics is served, e.g. :8443; 0 disables it (default "0")
+  --metrics-secure                    serve /metrics over HTTPS to authorized scrapers only (default true)
+  --metrics-cert-path string          a directory with tls.crt and tls.key for /metrics (default: self-signed)
+  --health-probe-bind-address string  where /healthz and /readyz are served (default ":8081")
+  --leader-elect                      run one active manager among replicas, through a Lease
+  --kubeconfig string                 a kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)
+  --log-level string                  error, warn, info or debug (default "info")\`;
+
+/** Go's flag syntax for a boolean, \`--leader-elect=false\`, as node:util spells it: \`--no-leader-elect\`. */
+function goBooleans(args: readonly string[]): string[] {
+  return args.map((arg) =>
+    arg.replace(/^--?(metrics-secure|leader-elect)=(true|false)$/, (_, name: string, value: string) =>
+      value === 'true' ? \`--\${name}\` : \`--no-\${name}\`,
+    ),
+  );
+}
+
+function parseFlags(args: readonly string[]) {
+  try {
+    const { values } = parseArgs({
+      args: goBooleans(args),
+      allowNegative: true,
+      options: {
+        'metrics-bind-address': { type: 'string', default: '0' },
+        'metrics-secure': { type: 'boolean', default: true },
+        'metrics-cert-path': { type: 'string' },
+        'health-probe-bind-address': { type: 'string', default: ':8081' },
+        'leader-elect': { type: 'boolean', default: false },
+        kubeconfig: { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    return values;
+  } catch (error: unknown) {
+    console.error(\`\${error instanceof Error ? error.message : String(error)}\\n\${usage}\`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const logger = newLogger({ level: flags['log-level'], defaultMeta: { logger: '${options.projectName}' } });
+  const kubeConfig = new KubeConfig();
+  if (flags.kubeconfig === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(flags.kubeconfig);
+  const manager = Manager.create({
+    name: '${options.projectName}',
+    kubeConfig,
+    logger,
+    metricsBindAddress: flags['metrics-bind-address'],
+    secureMetrics: flags['metrics-secure'],
+    ...(flags['metrics-cert-path'] === undefined ? {} : { metricsCertDir: flags['metrics-cert-path'] }),
+    healthProbeBindAddress: flags['health-probe-bind-address'],
+    ...(flags['leader-elect'] ? { leaderElection: { id: '${options.projectName}.${options.domain}' } } : {}),
+  });
+  manager.register(...controllers);
+  logger.info('starting manager', { controllers: manager.controllerMetadata.map((c) => c.name) });
+  await manager.start(Manager.setupSignalHandler());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
+`,
+  );
+}
+
+/** src/controller/index.ts: the one list of controllers, which main.ts registers and \`make manifests\` reads. */
+export function controllersIndexTs(header: string): NewFile {
+  return tsFile(
+    'src/controller/index.ts',
+    header,
+    `import type { ReconcilerClass } from '@spoke/manager';
+${markers.imports}
+
+/**
+ * Every controller of the manager, in the order it registers them. The same list is what \`make manifests\` derives
+ * the manager's ClusterRole from, so a controller cannot run without its RBAC. \`spoke create api\` adds to it.
+ */
+export const controllers: readonly ReconcilerClass[] = [
+  ${markers.controllers}
+];
+`,
+  );
+}
+
+/** src/manifest-sources.ts: what \`make manifests\` reads. */
+export function manifestSourcesTs(header: string): NewFile {
+  return tsFile(
+    'src/manifest-sources.ts',
+    header,
+    `/**
+ * What \`make manifests\` (spoke-manifests) reads: the custom resources whose CRDs it writes to config/crd/bases,
+ * and the controllers whose declarations become config/rbac/role.yaml. Importing this module starts nothing.
+ */
+import type { CustomResourceSource } from '@spoke/manifests';
+${markers.imports}
+
+export const customResources: readonly CustomResourceSource[] = [
+  ${markers.customResources}
+];
+
+export { controllers } from './controller/index.js';
+`,
+  );
+}
+
+/** test/support/test-environment.ts: kubebuilder's suite_test.go, on @spoke/envtest. */
+export function testEnvironmentTs(header: string): NewFile {
+  return tsFile(
+    'test/support/test-environment.ts',
+    header,
+    `import { fileURLToPath } from 'node:url';
+import { ControlPlane } from '@spoke/envtest';
+import { Manager, newLogger, type ReconcilerClass } from '@spoke/manager';
+
+/** The CRDs \`make manifests\` writes (\`make test\` runs it first), from dist/test/support/ to the project root. */
+const crdDir = fileURLToPath(new URL('../../../config/crd/bases/', import.meta.url));
+
+/** A real control plane with this project's CRDs, and a manager running some controllers on it. */
+export interface TestEnvironment {
+  /** etcd and kube-apiserver on loopback; \`controlPlane.kubeConfig\` is an admin's. */
+  readonly controlPlane: ControlPlane;
+  /** The manager under test; its \`client\` is unguarded, for a test's own setup. */
+  readonly manager: Manager;
+  /** Stops the manager (its reconciles drain), then the control plane. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts etcd and kube-apiserver (binaries from \`make envtest\`: \`$SPOKE_ASSETS\`, \`$KUBEBUILDER_ASSETS\` or the
+ * user cache), installs the CRDs, and starts a manager with \`controllers\`; resolves once it reconciles. Start one
+ * per test file, in \`before\`: a control plane takes a few seconds to start.
+ */
+export async function startTestEnvironment(
+  controllers: readonly ReconcilerClass[],
+): Promise<TestEnvironment> {
+  const controlPlane = await ControlPlane.start({ crdPaths: [crdDir] });
+  const stopping = new AbortController();
+  try {
+    const manager = Manager.create({
+      kubeConfig: controlPlane.kubeConfig,
+      metricsBindAddress: '0',
+      healthProbeBindAddress: '0',
+      logger: newLogger({ level: process.env['LOG_LEVEL'] ?? 'warn' }),
+    });
+    manager.register(...controllers);
+    const running = manager.start(stopping.signal);
+    await Promise.race([
+      manager.elected(),
+      running.then(() => {
+        throw new Error('the manager stopped before it started reconciling');
+      }),
+    ]);
+    return {
+      controlPlane,
+      manager,
+      async stop() {
+        stopping.abort();
+        await running;
+        await controlPlane.stop();
+      },
+    };
+  } catch (error: unknown) {
+    stopping.abort();
+    await controlPlane.stop();
+    throw error;
+  }
+}
+`,
+  );
+}
