@@ -1,22 +1,31 @@
 /**
  * `@spoke/manager`: write Kubernetes operators in TypeScript, the controller-runtime way.
  *
- * One folder per concept, as controller-runtime's packages: kinds, cache, client, reconcile, workqueue, handler,
- * predicate, controller, leaderelection, metrics, healthz, log, recorder, manager.
+ * The root exports what a controller author needs: kinds, the client and its helpers, API errors, conditions,
+ * labels, reconcile, controller, handler, predicate, recorder, manager, healthz and log. Each concept also has its
+ * own subpath, which holds the rest: `@spoke/manager/cache`, `/client/guard`, `/rest`, `/watcher`, `/workqueue`,
+ * `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`, `/clock`, `/testing`.
  */
-import 'reflect-metadata';
-
 export * from './kinds/index.js';
-export * from './cache/index.js';
+export * from './apierrors/index.js';
 export * from './client/index.js';
+export * from './conditions/index.js';
+export * from './labels/index.js';
 export * from './reconcile/index.js';
-export * from './workqueue/index.js';
+export * from './controller/index.js';
 export * from './handler/index.js';
 export * from './predicate/index.js';
-export * from './controller/index.js';
-export * from './leaderelection/index.js';
-export * from './metrics/index.js';
-export * from './healthz/index.js';
-export * from './log/index.js';
 export * from './recorder/index.js';
 export * from './manager/index.js';
+export * from './healthz/index.js';
+export * from './log/index.js';
+export type { Cache, CacheListOptions, InformerOptions, Informer, IndexFunc } from './cache/index.js';
+export { ControllerOwnerIndex, controllerOwnerIndexValue, SharedInformerCache } from './cache/index.js';
+export { SingleWriterViolationError } from './client/guard/index.js';
+export {
+  defaultControllerRateLimiter,
+  ItemExponentialFailureRateLimiter,
+  BucketRateLimiter,
+  MaxOfRateLimiter,
+  type RateLimiter,
+} from './workqueue/index.js';

@@ -12,7 +12,7 @@ export { StructuralSchemaError } from './crd/structural-schema-error.js';
 export { toJSONSchemaProps } from './crd/to-json-schema-props.js';
 export { assertStructuralSchema } from './crd/assert-structural-schema.js';
 export { crdFromDefinition, crdFileName } from './crd/crd-from-definition.js';
-export type { ControllerRbacSource, RbacKind } from './rbac/controller-rbac-source.js';
+export type { ControllerRbacSource, RbacKind, RbacWriteTarget } from './rbac/controller-rbac-source.js';
 export type { ClusterRole, PolicyRule } from './rbac/policy-rule.js';
 export { normalizeRules } from './rbac/normalize-rules.js';
 export { rbacFromControllers, type RbacOptions } from './rbac/rbac-from-controllers.js';

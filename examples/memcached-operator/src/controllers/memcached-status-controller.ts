@@ -33,6 +33,8 @@ const toOwner = enqueueRequestForOwner(MemcachedKind, { onlyController: true });
     watch({ kind: Deployment, handler: toOwner }),
     watch({ kind: ConfigMap, handler: toOwner }),
   ],
+  // The one writer of Memcached status: no other controller may report on a Memcached.
+  writes: { kind: MemcachedKind, subresource: 'status' },
 })
 export class MemcachedStatusController implements Reconciler {
   constructor(private readonly client: Client) {}

@@ -1,17 +1,14 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { ObjectKey } from '../kinds/object-key.js';
+import type { ListWatchOptions } from '../watcher/watcher.js';
 import type { IndexFunc, Informer } from './informer.js';
 
-/** Narrows one informer: each distinct combination is its own LIST+WATCH. */
-export interface InformerOptions {
-  /** Watch one namespace; default: all namespaces (or the cache's default namespace, if it has one). */
-  readonly namespace?: string;
-  readonly labelSelector?: string;
-  readonly fieldSelector?: string;
-  /** Watch only metadata (PartialObjectMetadata), to keep memory down for kinds with large bodies. Default false. */
-  readonly metadataOnly?: boolean;
-}
+/**
+ * Narrows one informer: each distinct combination is its own LIST+WATCH. Without a namespace, an informer watches
+ * all namespaces, or the cache's default namespace if it has one.
+ */
+export type InformerOptions = ListWatchOptions;
 
 /** Reads from the cache: the same filters as the API's LIST, answered from memory. */
 export interface CacheListOptions {

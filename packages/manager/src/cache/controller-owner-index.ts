@@ -1,15 +1,11 @@
-import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ObjectKey } from '../kinds/object-key.js';
-import type { ResourceKind } from '../kinds/resource-kind.js';
+import { controllerOf } from '../kinds/owner-references.js';
+import { groupOf, type ResourceKind } from '../kinds/resource-kind.js';
 
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? 'core' : apiVersion.slice(0, slash);
-}
-
-/** The object's controller owner reference (the one with `controller: true`), if any. */
-export function controllerOwnerOf(obj: KubernetesObject): V1OwnerReference | undefined {
-  return obj.metadata?.ownerReferences?.find((ref) => ref.controller === true);
+/** The index's name for a group: `core` for the core group, whose name is empty. */
+function indexGroup(group: string): string {
+  return group === '' ? 'core' : group;
 }
 
 /**
@@ -19,7 +15,7 @@ export function controllerOwnerOf(obj: KubernetesObject): V1OwnerReference | und
  */
 export function controllerOwnerIndexValue(ownerKind: ResourceKind, owner: ObjectKey): string {
   const namespace = ownerKind.namespaced ? (owner.namespace ?? '') : '';
-  return `${ownerKind.group === '' ? 'core' : ownerKind.group}/${ownerKind.kind}/${namespace}/${owner.name}`;
+  return `${indexGroup(ownerKind.group)}/${ownerKind.kind}/${namespace}/${owner.name}`;
 }
 
 /**
@@ -28,9 +24,9 @@ export function controllerOwnerIndexValue(ownerKind: ResourceKind, owner: Object
  * it) and the empty namespace (a cluster-scoped owner); {@link controllerOwnerIndexValue} picks the right one.
  */
 export function indexByControllerOwner(obj: KubernetesObject): string[] {
-  const ref = controllerOwnerOf(obj);
+  const ref = controllerOf(obj);
   if (!ref) return [];
-  const prefix = `${groupOf(ref.apiVersion)}/${ref.kind}`;
+  const prefix = `${indexGroup(groupOf(ref.apiVersion))}/${ref.kind}`;
   const namespace = obj.metadata?.namespace;
   return namespace
     ? [`${prefix}/${namespace}/${ref.name}`, `${prefix}//${ref.name}`]

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { keyOf, objectKeyString } from '../kinds/object-key.js';
 import type { IndexFunc, Store } from './informer.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** The key a store files an object under: `namespace/name`, or `name` for cluster-scoped objects. */
 export function storeKeyOf(obj: KubernetesObject): string {
@@ -101,7 +102,7 @@ export class IndexedStore<T extends KubernetesObject> implements Store<T> {
     try {
       return fn(obj);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.#onIndexError(new Error(`index ${JSON.stringify(name)} of ${storeKeyOf(obj)}: ${message}`));
       return [];
     }

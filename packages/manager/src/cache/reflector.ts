@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { IndexedStore, storeKeyOf } from './indexed-store.js';
-import type { WatcherEvent } from './watcher-event.js';
+import type { WatcherEvent } from '../watcher/watcher-event.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** How the store changed, as the reflector applied one watcher event; an informer turns these into handler calls. */
 export type StoreChange<T extends KubernetesObject> =
@@ -52,7 +53,7 @@ export class Reflector<T extends KubernetesObject> {
       try {
         return transform(obj);
       } catch (err) {
-        onTransformError(err instanceof Error ? err : new Error(String(err)), obj);
+        onTransformError(err instanceof Error ? err : new Error(errorMessage(err)), obj);
         return obj;
       }
     };

@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
-import { PendingWrites, showsWrite } from '../internal/cache/pending-writes.js';
-import { parseLabelSelector } from '../internal/labels/label-selector.js';
+import { ReadYourWrites, showsWrite } from './read-your-writes.js';
+import { parseLabelSelector } from '../labels/label-selector.js';
 import { readYourWritesTimeouts, readYourWritesWaits } from '../metrics/cache-metrics.js';
 import { objectKeyString, type ObjectKey } from '../kinds/object-key.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
@@ -11,7 +11,8 @@ import type { IndexFunc, Informer, InformerPhase } from './informer.js';
 import type { PartialObjectMetadata } from './partial-object-metadata.js';
 import { SharedInformer, isPermanentListError } from './shared-informer.js';
 import type { TransformFunc } from './strip-managed-fields.js';
-import type { WatcherTuning } from './watcher.js';
+import type { WatcherTuning } from '../watcher/watcher.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** Options of a {@link SharedInformerCache}. */
 export interface SharedInformerCacheOptions {
@@ -74,13 +75,13 @@ export class SharedInformerCache implements Cache {
   readonly #entries = new Map<string, Entry>();
   /** Field indexes by kind id, applied to every informer of that kind, present and future. */
   readonly #indexers = new Map<string, Record<string, IndexFunc<KubernetesObject>>>();
-  readonly #pendingWrites: PendingWrites;
+  readonly #readYourWrites: ReadYourWrites;
   #signal: AbortSignal | undefined;
 
   constructor(options: SharedInformerCacheOptions) {
     this.#options = options;
     const timeoutMs = options.readYourWritesTimeoutMs ?? defaultReadYourWritesTimeoutMs;
-    this.#pendingWrites = new PendingWrites({
+    this.#readYourWrites = new ReadYourWrites({
       timeoutMs,
       onTimeout: (kind, key) => {
         readYourWritesTimeouts.inc({ kind });
@@ -129,7 +130,7 @@ export class SharedInformerCache implements Cache {
       });
       entry = { informer: informer as unknown as SharedInformer<KubernetesObject>, running: undefined };
       this.#entries.set(key, entry);
-      if (this.#pendingWrites.enabled && canAnswerReads(entry.informer)) this.observeWrites(entry.informer);
+      if (this.#readYourWrites.enabled && canAnswerReads(entry.informer)) this.observeWrites(entry.informer);
       if (this.#signal) this.run(entry, this.#signal);
     }
     return entry.informer as unknown as SharedInformer<T>;
@@ -209,7 +210,7 @@ export class SharedInformerCache implements Cache {
     const informer = await this.readerFor(kind, namespace, action);
     await this.awaitOwnWrites(
       informer,
-      this.#pendingWrites.keys(kindId(kind), (k) => !namespace || k.startsWith(`${namespace}/`)),
+      this.#readYourWrites.keys(kindId(kind), (k) => !namespace || k.startsWith(`${namespace}/`)),
     );
     let objects = options.index
       ? informer.store.byIndex(options.index.name, options.index.value)
@@ -236,14 +237,14 @@ export class SharedInformerCache implements Cache {
    * informer able to answer reads of it already watches are recorded: a write never starts an informer.
    */
   recordWrite(kind: ResourceKind, write: CacheWrite): void {
-    if (!this.#pendingWrites.enabled) return;
+    if (!this.#readYourWrites.enabled) return;
     const namespace = kind.namespaced ? write.namespace : undefined;
     const key = objectKeyString({ namespace, name: write.name });
     const readers = this.readersOf(kind, namespace);
     const expectation = { resourceVersion: write.resourceVersion, deleted: write.deleted };
     // Nobody reads this key from memory, or the watch event beat the response (or the write changed nothing).
     if (readers.every((i) => i.hasSynced() && showsWrite(expectation, i.store.get(key)))) return;
-    this.#pendingWrites.record(kindId(kind), key, expectation);
+    this.#readYourWrites.record(kindId(kind), key, expectation);
   }
 
   /** Every informer's health, for `/readyz`: an informer not Watching, or silent for minutes, is worth reporting. */
@@ -312,13 +313,13 @@ export class SharedInformerCache implements Cache {
     const id = kindId(informer.kind);
     informer.addEventHandler({
       onAdd: (obj) => {
-        this.#pendingWrites.observe(id, storeKeyOf(obj), obj);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), obj);
       },
       onUpdate: (_old, obj) => {
-        this.#pendingWrites.observe(id, storeKeyOf(obj), obj);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), obj);
       },
       onDelete: (obj) => {
-        this.#pendingWrites.observe(id, storeKeyOf(obj), undefined);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), undefined);
       },
     });
   }
@@ -330,14 +331,14 @@ export class SharedInformerCache implements Cache {
   ): Promise<void> {
     if (keys.length === 0) return;
     const id = kindId(informer.kind);
-    if (await this.#pendingWrites.waitFor(id, keys, (k) => informer.store.get(k))) {
+    if (await this.#readYourWrites.waitFor(id, keys, (k) => informer.store.get(k))) {
       readYourWritesWaits.inc({ kind: id });
     }
   }
 
   private run(entry: Entry, signal: AbortSignal): void {
     entry.running = entry.informer.run(signal).catch((err: unknown) => {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       (this.#options.onError ?? ((e: Error) => process.stderr.write(`${e.message}\n`)))(
         new Error(`informer ${entry.informer.describe()} stopped: ${why}`, { cause: err }),
       );

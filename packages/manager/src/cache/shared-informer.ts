@@ -1,5 +1,5 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { ApiError } from '../client/api-error.js';
+import { ApiError } from '../apierrors/api-error.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
 import { ControllerOwnerIndex, type InformerOptions } from './cache.js';
 import { indexByControllerOwner } from './controller-owner-index.js';
@@ -13,7 +13,8 @@ import type {
 } from './informer.js';
 import { Reflector, type StoreChange } from './reflector.js';
 import { stripManagedFields, type TransformFunc } from './strip-managed-fields.js';
-import { Watcher, type WatcherTuning } from './watcher.js';
+import { Watcher, type WatcherTuning } from '../watcher/watcher.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** Default resync period: 10 hours, as controller-runtime's `SyncPeriod`; a safety net, not a polling loop. */
 export const defaultResyncPeriodMs = 10 * 60 * 60 * 1000;
@@ -250,7 +251,7 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
     try {
       fn();
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       this.#onError(
         new Error(`informer ${this.describe()}: handler ${method} threw: ${why}`, { cause: err }),
       );

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { createOrWrite } from '../internal/client/create-or-write.js';
+import { createOrWrite } from './create-or-write.js';
 import { createMergePatch } from '../internal/json/merge-patch.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { Client } from './client.js';

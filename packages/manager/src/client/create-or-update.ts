@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { createOrWrite } from '../internal/client/create-or-write.js';
+import { createOrWrite } from './create-or-write.js';
 import { deepEqual } from '../internal/json/deep-equal.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { Client } from './client.js';

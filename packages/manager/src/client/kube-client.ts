@@ -3,9 +3,9 @@ import type { Cache } from '../cache/cache.js';
 import { isBuiltinKind } from '../kinds/builtin-kinds.js';
 import { objectKeyString, type ObjectKey } from '../kinds/object-key.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
-import { RestClient, type RestRequest } from '../internal/rest/rest-client.js';
-import { describeTarget } from '../internal/rest/resource-path.js';
-import { isNotFound } from './api-error.js';
+import { RestClient, type RestRequest } from '../rest/rest-client.js';
+import { describeTarget } from '../rest/resource-path.js';
+import { isNotFound } from '../apierrors/api-error.js';
 import {
   Client,
   type ApplyOptions,

@@ -1,5 +1,6 @@
-import { V1ObjectMeta, V1OwnerReference, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
 import { keyOf, objectKeyString } from '../kinds/object-key.js';
+import { newControllerRef, sameOwner } from '../kinds/owner-references.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 
 /** The object already has a controller other than the one being set (controller-runtime's `AlreadyOwnedError`). */
@@ -12,16 +13,6 @@ export class AlreadyOwnedError extends Error {
   ) {
     super(message);
   }
-}
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-function sameOwner(a: V1OwnerReference, b: V1OwnerReference): boolean {
-  // Versions may differ across API upgrades; group, kind and name identify the owner.
-  return groupOf(a.apiVersion) === groupOf(b.apiVersion) && a.kind === b.kind && a.name === b.name;
 }
 
 /**
@@ -55,15 +46,8 @@ export function setControllerReference(
       );
     }
   }
-  const ref = Object.assign(new V1OwnerReference(), {
-    apiVersion: ownerKind.apiVersion,
-    kind: ownerKind.kind,
-    name: ownerKey.name,
-    uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  });
-  const metadata = (obj.metadata ??= new V1ObjectMeta());
+  const ref = newControllerRef(owner, ownerKind);
+  const metadata = (obj.metadata ??= {});
   const refs = (metadata.ownerReferences ??= []);
   const existing = refs.find((r) => r.controller === true);
   if (existing && !sameOwner(existing, ref)) {

@@ -15,6 +15,31 @@ export interface WatchSpec<T extends KubernetesObject = KubernetesObject> {
   readonly options?: InformerOptions;
 }
 
+/** The status subresource of a kind, as a write target of its own: one controller reports status, others only read it. */
+export interface StatusWriteTarget {
+  readonly kind: ResourceKind;
+  readonly subresource: 'status';
+}
+
+/**
+ * What a controller writes: a kind (create, update, patch, apply, delete of its objects) or a kind's status
+ * subresource (`{ kind, subresource: 'status' }`). Each target has one writer in a manager.
+ */
+export type WriteTarget = ResourceKind | StatusWriteTarget;
+
+/** Whether `target` is a status subresource rather than a kind. */
+export function isStatusWriteTarget(target: WriteTarget): target is StatusWriteTarget {
+  return 'subresource' in target;
+}
+
+/** The kind a write target is of, and whether it is that kind's status. */
+export function resolveWriteTarget(target: WriteTarget): {
+  readonly kind: ResourceKind;
+  readonly status: boolean;
+} {
+  return isStatusWriteTarget(target) ? { kind: target.kind, status: true } : { kind: target, status: false };
+}
+
 /** Type-checks that a watch's kind, handler and predicates agree on the object type. */
 export function watch<T extends KubernetesObject>(spec: WatchSpec<T>): WatchSpec {
   return spec;
@@ -40,11 +65,13 @@ export interface ControllerOptions {
   /** Other kinds it reacts to, with their own handlers. Default none. */
   readonly watches?: readonly WatchSpec[];
   /**
-   * The one kind this controller writes (besides its `for` object's status and finalizers, as the single-writer
-   * client allows). Its injected client throws before sending any other write, so that no two controllers fight
-   * over one object. Default none: a read-only controller.
+   * The one thing this controller writes: a kind (`writes: ConfigMap`), or a kind's status subresource
+   * (`writes: { kind: Memcached, subresource: 'status' }`). Its injected client throws before sending any other
+   * write (it may also add and remove its own finalizers on its `for` objects), and the manager refuses a second
+   * controller with the same target, so that no two controllers fight over one object. Default none: a read-only
+   * controller.
    */
-  readonly writes?: ResourceKind;
+  readonly writes?: WriteTarget;
   /** Reconciles running at once (for different requests; one request is never reconciled twice at once). Default 1. */
   readonly maxConcurrentReconciles?: number;
   /**

@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
-import type { ResourceKind } from '../kinds/resource-kind.js';
+import { groupOf, type ResourceKind } from '../kinds/resource-kind.js';
 import type { Request } from '../reconcile/request.js';
 import type { EventHandler } from './event-handler.js';
 import { enqueueRequestsFromMapFunc } from './enqueue-requests-from-map-func.js';
@@ -11,12 +11,6 @@ export interface EnqueueRequestForOwnerOptions {
    * owner of `ownerKind`, as controller-runtime. A controller's `owns` uses true.
    */
   readonly onlyController?: boolean;
-}
-
-/** The API group of an `apiVersion`: `apps` for `apps/v1`, `''` for `v1`. */
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 /** The requests for the owners of `obj` that are of `ownerKind`. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Checker } from './checker.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** Named checks of one probe endpoint. */
 export type Checks = ReadonlyMap<string, Checker>;
@@ -11,7 +12,7 @@ async function runChecks(checks: Checks): Promise<{ name: string; error?: string
         await check();
         return { name };
       } catch (err: unknown) {
-        return { name, error: err instanceof Error ? err.message : String(err) };
+        return { name, error: errorMessage(err) };
       }
     }),
   );

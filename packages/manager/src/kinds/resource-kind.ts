@@ -44,3 +44,9 @@ export function kindId(kind: ResourceKind): string {
 
 /** The object type a {@link ResourceKind} stands for. */
 export type ObjectOf<K> = K extends ResourceKind<infer T> ? T : never;
+
+/** The API group of an `apiVersion`: `apps` for `apps/v1`, `''` for the core group's `v1`. */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}

@@ -1,2 +1,2 @@
-export { LeaderElector } from './leader-elector.js';
+export { LeaderElector, defaultLeaderIdentity } from './leader-elector.js';
 export type { LeaderElectorOptions, LeaderCallbacks } from './leader-elector-options.js';

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'winston';
-import { isConflict, isNotFound } from '../client/api-error.js';
-import { RestClient } from '../internal/rest/rest-client.js';
+import { isConflict, isNotFound } from '../apierrors/api-error.js';
+import { RestClient } from '../rest/rest-client.js';
 import { Lease } from '../kinds/builtin-kinds.js';
 import { leaderElectionMasterStatus } from '../metrics/leader-election-metrics.js';
 import { microTime } from '../recorder/micro-time.js';
 import type { LeaderCallbacks, LeaderElectorOptions } from './leader-elector-options.js';
+import { errorMessage } from '../internal/errors/error-message.js';
+import { isAborted, sleep } from '../internal/signal/sleep.js';
+
+/** A candidate's identity when none is given: `<hostname>_<random>`, so a restarted pod is a new candidate. */
+export function defaultLeaderIdentity(): string {
+  return `${hostname()}_${randomBytes(8).toString('hex')}`;
+}
 
 /** client-go's JitterFactor: acquire retries wait retryPeriod × [1, 2.2), so standbys do not retry in lockstep. */
 const jitterFactor = 1.2;
@@ -76,7 +82,7 @@ export class LeaderElector {
   private reportedLeader: string | undefined;
 
   constructor(private readonly options: LeaderElectorOptions) {
-    this.identity = options.identity ?? `${hostname()}_${randomBytes(8).toString('hex')}`;
+    this.identity = options.identity ?? defaultLeaderIdentity();
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
@@ -131,7 +137,7 @@ export class LeaderElector {
         this.startLeading();
         return true;
       }
-      await sleepOrAbort(this.retryPeriodMs * (1 + Math.random() * jitterFactor), signal);
+      await sleep(this.retryPeriodMs * (1 + Math.random() * jitterFactor), signal);
     }
     return false;
   }
@@ -142,7 +148,7 @@ export class LeaderElector {
       // Never sleep past the deadline: a failed attempt that ended just before it must not push the give-up a
       // whole retryPeriod later, possibly past leaseDuration, when a standby may already have taken over.
       const untilDeadline = this.renewDeadlineMs - (Date.now() - lastRenew);
-      await sleepOrAbort(Math.max(0, Math.min(this.retryPeriodMs, untilDeadline)), signal);
+      await sleep(Math.max(0, Math.min(this.retryPeriodMs, untilDeadline)), signal);
       if (isAborted(signal)) return;
       const remaining = this.renewDeadlineMs - (Date.now() - lastRenew);
       const renewed =
@@ -234,7 +240,7 @@ export class LeaderElector {
       if (!signal.aborted) {
         const level = isConflict(err) ? 'debug' : 'warn';
         this.log?.log(level, 'error acquiring or renewing lease', {
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
         });
       }
       return false;
@@ -284,7 +290,7 @@ export class LeaderElector {
           continue;
         }
         this.log?.warn('could not release leader lease', {
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
         });
         return;
       }
@@ -322,19 +328,5 @@ export class LeaderElector {
     leaderElectionMasterStatus.set({ name: this.options.name }, 0);
     leading.abort(new Error(`leader election lost for lease ${this.options.namespace}/${this.options.name}`));
     this.callbacks.onStoppedLeading();
-  }
-}
-
-/** Reads `signal.aborted` afresh (TypeScript narrows the property across awaits). */
-function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
-}
-
-/** Waits `ms`, or less if `signal` aborts; never rejects. */
-async function sleepOrAbort(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch {
-    // aborted: the caller checks the signal
   }
 }

@@ -2,67 +2,30 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import { SharedInformerCache } from '../cache/shared-informer-cache.js';
-import { Client } from '../client/client.js';
+import type { Client } from '../client/client.js';
 import { KubeClient } from '../client/kube-client.js';
-import { newSingleWriterClient } from '../client/single-writer-client.js';
-import { getControllerMetadata, type ReconcilerClass } from '../controller/controller-decorator.js';
+import type { ReconcilerClass } from '../controller/controller-decorator.js';
 import type { ControllerMetadata } from '../controller/controller-options.js';
 import type { Checker } from '../healthz/checker.js';
-import { ping } from '../healthz/checker.js';
-import { probeHandler } from '../healthz/probe-handler.js';
-import { ControllerLoop } from '../internal/controller/controller-loop.js';
-import { FencedClient } from '../internal/controller/fenced-client.js';
-import { defineKind, type ResourceKind } from '../kinds/resource-kind.js';
-import { LeaderElector } from '../leaderelection/leader-elector.js';
+import { defaultLeaderIdentity, LeaderElector } from '../leaderelection/leader-elector.js';
 import { newLogger } from '../log/new-logger.js';
-import {
-  withAuthenticationAndAuthorization,
-  type RequestHandler,
-} from '../metrics/authentication-and-authorization-filter.js';
-import { metricsRegistry } from '../metrics/registry.js';
-import { SecureMetricsServer } from '../metrics/secure-metrics-server.js';
-import type { Reconciler } from '../reconcile/reconciler.js';
-import { ApiEventRecorder } from '../recorder/api-event-recorder.js';
-import { EventRecorder } from '../recorder/event-recorder.js';
 import { CacheSyncTimeoutError } from './cache-sync-timeout-error.js';
-import { listen, parseBindAddress, type RunningServer } from '../internal/http/http-server.js';
+import { ControllerRegistry } from './controller-registry.js';
 import { LeaderElectionLostError } from './leader-election-lost-error.js';
+import { ManagerServers, type ServingAddresses } from './manager-servers.js';
 import type { LeaderElectionOptions, ManagerOptions } from './manager-options.js';
 import { setupSignalHandler } from './signal-handler.js';
+
+export type { ServingAddresses } from './manager-servers.js';
 
 /** Default of {@link ManagerOptions.cacheSyncTimeoutMs}: controller-runtime's `CacheSyncTimeout`, 2 minutes. */
 export const defaultCacheSyncTimeoutMs = 120_000;
 
 /** An informer that is not watching for this long (or watching but silent, no bookmark) fails `/readyz`. */
 const informerStallMs = 120_000;
-
-/**
- * A kind no object has: the `writes` of a controller that declares none, so its client refuses every write except
- * its `for` object's status and finalizers.
- */
-const writesNothing = defineKind({
-  group: 'spoke.dev',
-  version: 'none',
-  kind: 'Nothing',
-  plural: '-',
-  namespaced: false,
-});
-
-/** Where the manager's HTTP endpoints answer, once started. */
-export interface ServingAddresses {
-  /** e.g. `http://127.0.0.1:8080`, `https://...` with `secureMetrics`; undefined when disabled. */
-  readonly metricsUrl?: string;
-  readonly healthProbeUrl?: string;
-}
-
-interface Registered {
-  readonly metadata: ControllerMetadata;
-  readonly loop: ControllerLoop;
-  readonly recorder: ApiEventRecorder;
-}
 
 function inClusterNamespace(): string | undefined {
   try {
@@ -99,17 +62,15 @@ export class Manager {
   readonly client: Client;
   /** For your own providers; each controller resolves in a child of it, with its own `Client` and `EventRecorder`. */
   readonly container: DependencyContainer;
+  /** This replica's leader-election identity (also events' reportingInstance); the host name without election. */
+  readonly identity: string;
   private readonly options: ManagerOptions;
-  private readonly controllers: Registered[] = [];
-  private readonly healthChecks = new Map<string, Checker>([['ping', ping]]);
-  private readonly readyChecks = new Map<string, Checker>();
-  private readonly elector: LeaderElector | undefined;
+  private readonly controllers: ControllerRegistry;
+  private readonly servers: ManagerServers;
   private synced = false;
   private started = false;
   /** Set when writes must stop (lease lost, shutdown past drain): every controller's client refuses writes. */
   private fenceError: Error | undefined;
-  private readonly servingAddresses: Promise<ServingAddresses>;
-  private resolveServing!: (addresses: ServingAddresses) => void;
   private readonly electedPromise: Promise<void>;
   private resolveElected!: () => void;
 
@@ -118,6 +79,9 @@ export class Manager {
     this.name = options.name ?? 'spoke-manager';
     this.kubeConfig = options.kubeConfig ?? Manager.defaultKubeConfig();
     this.logger = options.logger ?? newLogger();
+    this.identity = options.leaderElection
+      ? (options.leaderElection.identity ?? defaultLeaderIdentity())
+      : hostname();
     this.cache = new SharedInformerCache({
       kubeConfig: this.kubeConfig,
       ...(options.cache?.defaultNamespace === undefined
@@ -137,12 +101,28 @@ export class Manager {
     this.client = new KubeClient({ kubeConfig: this.kubeConfig, cache: this.cache, fieldManager: this.name });
     this.container = rootContainer.createChildContainer();
     this.container.registerInstance(KubeConfig, this.kubeConfig);
-    this.servingAddresses = new Promise((resolve) => (this.resolveServing = resolve));
-    this.electedPromise = new Promise((resolve) => (this.resolveElected = resolve));
-    this.readyChecks.set('informers', () => {
+    this.controllers = new ControllerRegistry({
+      managerName: this.name,
+      reportingInstance: this.identity,
+      kubeConfig: this.kubeConfig,
+      cache: this.cache,
+      client: this.client,
+      container: this.container,
+      logger: this.logger,
+      fence: () => this.fenceError,
+    });
+    this.servers = new ManagerServers({
+      kubeConfig: this.kubeConfig,
+      logger: this.logger,
+      metricsBindAddress: options.metricsBindAddress ?? ':8080',
+      healthProbeBindAddress: options.healthProbeBindAddress ?? ':8081',
+      secureMetrics: options.secureMetrics ?? false,
+      ...(options.metricsCertDir === undefined ? {} : { metricsCertDir: options.metricsCertDir }),
+    });
+    this.servers.addReadyzCheck('informers', () => {
       this.checkInformers();
     });
-    this.elector = options.leaderElection && this.newElector(options.leaderElection);
+    this.electedPromise = new Promise((resolve) => (this.resolveElected = resolve));
   }
 
   /** A manager with `options`; nothing runs until {@link start}. */
@@ -157,60 +137,36 @@ export class Manager {
 
   /**
    * Adds `@Controller` classes: resolves each in its own child container (so constructor errors surface here) and
-   * creates its informers, so that the cache syncs them before any controller starts.
+   * creates its informers, so that the cache syncs them before any controller starts. Throws when a class is not a
+   * controller, its name is taken, or another controller already writes its write target (one writer per kind, and
+   * per kind's status).
    */
   register(...classes: ReconcilerClass[]): this {
     if (this.started) throw new Error('register controllers before starting the manager');
-    for (const cls of classes) {
-      const metadata = getControllerMetadata(cls);
-      if (!metadata) throw new Error(`${cls.name} is not a controller: decorate it with @Controller({...})`);
-      if (this.controllers.some((c) => c.metadata.name === metadata.name)) {
-        throw new Error(`a controller named ${metadata.name} is already registered`);
-      }
-      const child = this.container.createChildContainer();
-      const fenced = new FencedClient(this.client, () => this.fenceError);
-      const client = newSingleWriterClient(fenced, {
-        controller: metadata.name,
-        writes: metadata.writes ?? writesNothing,
-        for: metadata.for,
-      });
-      const recorder = new ApiEventRecorder({
-        kubeConfig: this.kubeConfig,
-        reportingController: `${this.name}/${metadata.name}`,
-        reportingInstance: this.elector?.identity ?? hostname(),
-        logger: this.logger,
-      });
-      // Abstract classes are tokens by identity; tsyringe's types only admit concrete constructors.
-      child.registerInstance(Client as unknown as InjectionToken<Client>, client);
-      child.registerInstance(EventRecorder as unknown as InjectionToken<EventRecorder>, recorder);
-      const reconciler = child.resolve(cls as unknown as new (...args: unknown[]) => Reconciler);
-      const loop = new ControllerLoop({ metadata, reconciler, cache: this.cache, logger: this.logger });
-      this.controllers.push({ metadata, loop, recorder });
-      this.logger.info('registered controller', { controller: metadata.name, for: kindName(metadata.for) });
-    }
+    for (const cls of classes) this.controllers.register(cls);
     return this;
   }
 
   /** The declarations of the registered controllers (for RBAC generation and diagnostics). */
   get controllerMetadata(): readonly ControllerMetadata[] {
-    return this.controllers.map((c) => c.metadata);
+    return this.controllers.metadata;
   }
 
   /** Adds a `/healthz` check (liveness: failing restarts the pod). */
   addHealthzCheck(name: string, check: Checker): this {
-    this.healthChecks.set(name, check);
+    this.servers.addHealthzCheck(name, check);
     return this;
   }
 
   /** Adds a `/readyz` check (readiness). The built-in `informers` check fails until the cache has synced. */
   addReadyzCheck(name: string, check: Checker): this {
-    this.readyChecks.set(name, check);
+    this.servers.addReadyzCheck(name, check);
     return this;
   }
 
   /** Resolves with the servers' URLs once they listen (early in `start`). */
   serving(): Promise<ServingAddresses> {
-    return this.servingAddresses;
+    return this.servers.serving();
   }
 
   /** Resolves once this manager leads (at once after sync without leader election), as controller-runtime's `Elected`. */
@@ -238,7 +194,7 @@ export class Manager {
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    const servers = await this.startServers();
+    await this.servers.start();
     const cacheStop = new AbortController();
     const cacheRun = this.cache.start(cacheStop.signal);
     const electorStop = new AbortController();
@@ -258,21 +214,21 @@ export class Manager {
       }
       if (this.synced) {
         this.logger.info('caches synced');
-        if (this.elector) {
-          const elector = this.elector;
-          this.onLeadership = (leading) => {
+        const le = this.options.leaderElection;
+        if (le) {
+          const elector = this.newElector(le, (leading) => {
             if (leading) {
               this.startControllers();
             } else if (!stop.signal.aborted) {
               lost = new LeaderElectionLostError(
-                `leader election lost: lease ${this.leaseName()} is no longer held`,
+                `leader election lost: lease ${leaseName(le)} is no longer held`,
               );
               this.fenceError = lost;
-              this.logger.error('leader election lost; stopping reconciles', { identity: elector.identity });
-              for (const c of this.controllers) void c.loop.stop('abort', lost);
+              this.logger.error('leader election lost; stopping reconciles', { identity: this.identity });
+              void this.controllers.stop('abort', lost);
               stop.abort(lost);
             }
-          };
+          });
           electorRun = elector.run(electorStop.signal);
         } else {
           this.startControllers();
@@ -291,20 +247,18 @@ export class Manager {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      await this.shutdown(electorStop, electorRun, cacheStop, cacheRun, servers);
+      await this.shutdown(electorStop, electorRun, cacheStop, cacheRun);
     }
     if (lost) throw lost;
     if (unsynced) throw unsynced;
   }
 
-  private onLeadership: (leading: boolean) => void = () => undefined;
-
-  private newElector(le: LeaderElectionOptions): LeaderElector {
+  private newElector(le: LeaderElectionOptions, onLeadership: (leading: boolean) => void): LeaderElector {
     return new LeaderElector({
       kubeConfig: this.kubeConfig,
-      namespace: le.namespace ?? process.env['POD_NAMESPACE'] ?? inClusterNamespace() ?? 'default',
+      namespace: leaseNamespace(le),
       name: le.id,
-      ...(le.identity === undefined ? {} : { identity: le.identity }),
+      identity: this.identity,
       ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
       ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
       ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
@@ -312,83 +266,18 @@ export class Manager {
       logger: this.logger,
       callbacks: {
         onStartedLeading: () => {
-          this.onLeadership(true);
+          onLeadership(true);
         },
         onStoppedLeading: () => {
-          this.onLeadership(false);
+          onLeadership(false);
         },
       },
     });
   }
 
-  private leaseName(): string {
-    return `${this.options.leaderElection?.namespace ?? ''}/${this.options.leaderElection?.id ?? ''}`;
-  }
-
   private startControllers(): void {
     this.resolveElected();
-    for (const c of this.controllers) {
-      c.loop.start().catch((err: unknown) => {
-        this.logger.error('controller failed to start', {
-          controller: c.metadata.name,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      });
-    }
-  }
-
-  private async startServers(): Promise<RunningServer[]> {
-    const servers: RunningServer[] = [];
-    const metricsAddress = parseBindAddress(this.options.metricsBindAddress ?? ':8080');
-    const probeAddress = parseBindAddress(this.options.healthProbeBindAddress ?? ':8081');
-    let metricsUrl: string | undefined;
-    let healthProbeUrl: string | undefined;
-    if (metricsAddress) {
-      const secure = this.options.secureMetrics ?? false;
-      const serveMetrics: RequestHandler = async (_req, res) => {
-        const body = await metricsRegistry.metrics();
-        res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body);
-      };
-      const filter = secure
-        ? withAuthenticationAndAuthorization({ kubeConfig: this.kubeConfig, logger: this.logger })
-        : undefined;
-      const filtered = filter ? filter(serveMetrics) : serveMetrics;
-      // Unknown paths get 404 without authentication, as controller-runtime's mux.
-      const handler: RequestHandler = async (req, res) => {
-        if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') res.writeHead(404).end();
-        else await filtered(req, res);
-      };
-      const server = secure
-        ? await SecureMetricsServer.listen({
-            address: metricsAddress,
-            handler,
-            logger: this.logger,
-            ...(this.options.metricsCertDir === undefined ? {} : { certDir: this.options.metricsCertDir }),
-          })
-        : await listen(metricsAddress, handler);
-      servers.push(server);
-      metricsUrl = server.url;
-      this.logger.info('serving metrics', { url: `${server.url}/metrics`, secure });
-    }
-    if (probeAddress) {
-      const server = await listen(
-        probeAddress,
-        probeHandler(
-          new Map([
-            ['/healthz', this.healthChecks],
-            ['/readyz', this.readyChecks],
-          ]),
-        ),
-      );
-      servers.push(server);
-      healthProbeUrl = server.url;
-      this.logger.info('serving health probes', { url: server.url });
-    }
-    this.resolveServing({
-      ...(metricsUrl === undefined ? {} : { metricsUrl }),
-      ...(healthProbeUrl === undefined ? {} : { healthProbeUrl }),
-    });
-    return servers;
+    this.controllers.start();
   }
 
   /** The `informers` readiness check: synced, and no informer stuck outside Watching (or silent) for long. */
@@ -416,30 +305,26 @@ export class Manager {
     electorRun: Promise<void> | undefined,
     cacheStop: AbortController,
     cacheRun: Promise<void>,
-    servers: RunningServer[],
   ): Promise<void> {
     const timeoutMs = this.options.gracefulShutdownTimeoutMs ?? 30_000;
     this.logger.info('stopping: draining in-flight reconciles', { gracefulShutdownTimeoutMs: timeoutMs });
     // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile).
-    const drained = Promise.all(this.controllers.map((c) => c.loop.stop('drain')));
+    const drained = this.controllers.stop('drain');
     const timedOut = await Promise.race([drained.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     if (timedOut) {
       this.logger.warn('graceful shutdown timed out; aborting in-flight reconciles', {
         gracefulShutdownTimeoutMs: timeoutMs,
       });
-      for (const c of this.controllers) void c.loop.stop('abort');
+      void this.controllers.stop('abort');
     }
     // No write may follow the lease release: fence before letting the elector go.
     this.fenceError ??= new Error('the manager is shutting down');
     electorStop.abort();
     await electorRun;
-    await Promise.race([
-      Promise.all(this.controllers.map((c) => c.recorder.flush())),
-      sleep(5_000, undefined, { ref: false }),
-    ]);
+    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
     cacheStop.abort();
     await cacheRun;
-    await Promise.all(servers.map((s) => s.close()));
+    await this.servers.close();
     this.logger.info('manager stopped');
   }
 
@@ -450,6 +335,11 @@ export class Manager {
   }
 }
 
-function kindName(kind: ResourceKind): string {
-  return `${kind.apiVersion} ${kind.kind}`;
+/** The Lease's namespace: as configured, else the pod's namespace, else `default`. */
+function leaseNamespace(le: LeaderElectionOptions): string {
+  return le.namespace ?? process.env['POD_NAMESPACE'] ?? inClusterNamespace() ?? 'default';
+}
+
+function leaseName(le: LeaderElectionOptions): string {
+  return `${leaseNamespace(le)}/${le.id}`;
 }

@@ -1,4 +1,5 @@
-export { metricsRegistry, restClientRequests, restClientRequestDuration } from './registry.js';
+export { metricsRegistry } from './registry.js';
+export { restClientRequests, restClientRequestDuration } from './rest-client-metrics.js';
 export {
   reconcileTotal,
   reconcileErrors,
@@ -19,9 +20,3 @@ export {
   workqueueLongestRunningProcessor,
   workqueueRetries,
 } from './workqueue-metrics.js';
-export {
-  withAuthenticationAndAuthorization,
-  type AuthenticationAndAuthorizationOptions,
-  type MetricsFilter,
-  type RequestHandler,
-} from './authentication-and-authorization-filter.js';

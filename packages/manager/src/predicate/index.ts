@@ -9,5 +9,5 @@ export { generationChanged } from './generation-changed.js';
 export { resourceVersionChanged } from './resource-version-changed.js';
 export { labelChanged } from './label-changed.js';
 export { annotationChanged } from './annotation-changed.js';
-export { labelSelector, matchesLabelSelector } from './label-selector.js';
+export { labelSelector } from './label-selector.js';
 export { and, or, not } from './combinators.js';

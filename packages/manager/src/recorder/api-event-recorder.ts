@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EventsV1Event, KubeConfig, KubernetesObject, V1ObjectReference } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
-import { RestClient } from '../internal/rest/rest-client.js';
+import { RestClient } from '../rest/rest-client.js';
 import { Event } from '../kinds/builtin-kinds.js';
 import { microTime } from './micro-time.js';
 import { EventRecorder, type EventOptions, type EventType } from './event-recorder.js';
+import { errorMessage } from '../internal/errors/error-message.js';
 
 /** Options of {@link ApiEventRecorder}. */
 export interface ApiEventRecorderOptions {
@@ -91,7 +92,7 @@ export class ApiEventRecorder extends EventRecorder {
         this.options.logger?.warn('could not record event', {
           reason,
           regarding: referenceTo(regarding),
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
         });
       })
       .finally(() => this.inFlight.delete(p));

@@ -1,4 +1,4 @@
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../clock/clock.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** Options of {@link BucketRateLimiter}. */

@@ -1,5 +1,5 @@
 import { BucketRateLimiter } from './bucket-rate-limiter.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock/clock.js';
 import { ItemExponentialFailureRateLimiter } from './item-exponential-failure-rate-limiter.js';
 import { MaxOfRateLimiter } from './max-of-rate-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';

@@ -1,6 +1,3 @@
-export type { Clock, ClockTimer } from './clock.js';
-export { realClock } from './clock.js';
-export { FakeClock } from './fake-clock.js';
 export type { RateLimiter } from './rate-limiter.js';
 export { ItemExponentialFailureRateLimiter } from './item-exponential-failure-rate-limiter.js';
 export { BucketRateLimiter, type BucketRateLimiterOptions } from './bucket-rate-limiter.js';

@@ -1,4 +1,4 @@
-import { realClock, type Clock, type ClockTimer } from './clock.js';
+import { realClock, type Clock, type ClockTimer } from '../clock/clock.js';
 import { defaultControllerRateLimiter } from './default-controller-rate-limiter.js';
 import { PriorityHeap } from './priority-heap.js';
 import { noQueueMetrics, prometheusQueueMetrics, type QueueMetrics } from './queue-metrics.js';

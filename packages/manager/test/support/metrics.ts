@@ -1,4 +1,4 @@
-import { restClientRequests } from '../../src/metrics/registry.js';
+import { restClientRequests } from '../../src/metrics/rest-client-metrics.js';
 
 /** Sums the samples of a Prometheus metric (counter or gauge) whose labels include all of `labels`. */
 export function metricSum(metrics: string, name: string, labels: Record<string, string>): number {

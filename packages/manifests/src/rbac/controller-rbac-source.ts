@@ -11,12 +11,18 @@ export interface RbacKind {
  */
 export interface ControllerRbacSource {
   readonly name: string;
-  /** The reconciled kind: read, and its status and finalizers written. */
+  /** The reconciled kind: read, and its finalizers written. */
   readonly for: RbacKind;
   /** Kinds the controller creates with an owner reference to its `for` object: read. */
   readonly owns?: readonly RbacKind[];
   /** Other kinds whose changes map to reconcile requests: read. */
   readonly watches?: readonly { readonly kind: RbacKind }[];
-  /** The kind the controller writes (create, update, patch, delete); absent when it writes only status. */
-  readonly writes?: RbacKind | readonly RbacKind[];
+  /**
+   * What the controller writes: a kind (create, update, patch, delete), or a kind's status subresource
+   * (`{ kind, subresource: 'status' }`: get, update, patch of `<plural>/status`). Absent: nothing.
+   */
+  readonly writes?: RbacWriteTarget | readonly RbacWriteTarget[];
 }
+
+/** A kind, or a kind's status subresource, as `@Controller`'s `writes` declares it. */
+export type RbacWriteTarget = RbacKind | { readonly kind: RbacKind; readonly subresource: 'status' };

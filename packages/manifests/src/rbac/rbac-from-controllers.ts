@@ -1,4 +1,4 @@
-import type { ControllerRbacSource, RbacKind } from './controller-rbac-source.js';
+import type { ControllerRbacSource, RbacKind, RbacWriteTarget } from './controller-rbac-source.js';
 import { normalizeRules } from './normalize-rules.js';
 import type { ClusterRole, PolicyRule } from './policy-rule.js';
 
@@ -19,8 +19,9 @@ const eventVerbs = ['create', 'patch'];
  * - `get`/`list`/`watch` on every kind a controller reads (`for`, `owns`, `watches`): the shared informers list and
  *   watch them, and uncached reads get them;
  * - `create`/`update`/`patch`/`delete` on the kind each controller writes, and nothing else;
- * - `<plural>/status` get/update/patch and `<plural>/finalizers` update on each `for` kind, as kubebuilder scaffolds
- *   them: the reconciled object's status and finalizers are written through those subresources;
+ * - `<plural>/status` get/update/patch for the one controller whose write target is that status;
+ * - `<plural>/finalizers` update on each `for` kind, as kubebuilder scaffolds it (finalizers are the one thing any
+ *   controller may write on the object it reconciles);
  * - `events` create/patch in the core and events.k8s.io groups, for the event recorder.
  * Leader election's leases are not here: they are in the namespaced leader-election Role, as in kubebuilder, so the
  * manager can take leases only in its own namespace.
@@ -38,8 +39,10 @@ export function rbacFromControllers(
   };
   for (const controller of controllers) {
     for (const kind of readKinds(controller)) grant(kind, readVerbs);
-    for (const kind of writtenKinds(controller)) grant(kind, writeVerbs);
-    grant(controller.for, ['get', 'patch', 'update'], 'status');
+    for (const target of writeTargets(controller)) {
+      if ('subresource' in target) grant(target.kind, ['get', 'patch', 'update'], target.subresource);
+      else grant(target, writeVerbs);
+    }
     grant(controller.for, ['update'], 'finalizers');
   }
   if (controllers.length > 0) {
@@ -61,12 +64,14 @@ function readKinds(controller: ControllerRbacSource): RbacKind[] {
   ];
 }
 
-function writtenKinds(controller: ControllerRbacSource): readonly RbacKind[] {
+function writeTargets(controller: ControllerRbacSource): readonly RbacWriteTarget[] {
   const writes = controller.writes;
   if (writes === undefined) return [];
-  return isKindList(writes) ? writes : [writes];
+  return isTargetList(writes) ? writes : [writes];
 }
 
-function isKindList(writes: RbacKind | readonly RbacKind[]): writes is readonly RbacKind[] {
+function isTargetList(
+  writes: RbacWriteTarget | readonly RbacWriteTarget[],
+): writes is readonly RbacWriteTarget[] {
   return Array.isArray(writes);
 }

@@ -25,10 +25,11 @@ const controllers: ControllerRbacSource[] = [
     writes: ConfigMap,
   },
   { name: 'widget-rollout', for: Widget, owns: [Deployment, ConfigMap], writes: Deployment },
+  { name: 'widget-status', for: Widget, writes: { kind: Widget, subresource: 'status' } },
 ];
 
 describe('rbacFromControllers', () => {
-  it('grants reads for every watched kind, writes only for written kinds, status, finalizers and events', () => {
+  it('grants reads for every watched kind, writes only for written targets, finalizers and events', () => {
     const role = rbacFromControllers(controllers);
     assert.equal(role.kind, 'ClusterRole');
     assert.equal(role.metadata.name, 'manager-role');
@@ -62,10 +63,24 @@ describe('rbacFromControllers', () => {
   });
 
   it('gives the same role whatever the order of controllers and kinds', () => {
-    const [widget, config, rollout] = controllers;
-    assert.ok(widget && config && rollout);
-    const shuffled: ControllerRbacSource[] = [{ ...rollout, owns: [ConfigMap, Deployment] }, widget, config];
+    const [widget, config, rollout, status] = controllers;
+    assert.ok(widget && config && rollout && status);
+    const shuffled: ControllerRbacSource[] = [
+      status,
+      { ...rollout, owns: [ConfigMap, Deployment] },
+      widget,
+      config,
+    ];
     assert.deepEqual(rbacFromControllers(shuffled), rbacFromControllers(controllers));
+  });
+
+  it('grants a kind’s status only to the controller whose write target it is', () => {
+    const role = rbacFromControllers([{ name: 'g', for: Gadget, writes: ConfigMap }]);
+    assert.equal(
+      role.rules.some((r) => r.resources?.includes('gadgets/status')),
+      false,
+      'reconciling a kind does not grant writing its status',
+    );
   });
 
   it('accepts a list of written kinds and a custom role name', () => {

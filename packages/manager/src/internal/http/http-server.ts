@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../errors/error-message.js';
 
 /** A `host:port` bind address parsed: `:8080` is every interface, `0` disables the server. */
 export function parseBindAddress(address: string): { host: string | undefined; port: number } | undefined {
@@ -29,7 +30,7 @@ export function answeringErrors(
   return (req, res) => {
     handler(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`${err instanceof Error ? err.message : String(err)}\n`);
+      res.end(`${errorMessage(err)}\n`);
     });
   };
 }

@@ -1,0 +1,2 @@
+export * from './api-error.js';
+export { isResourceExpired } from './api-error-from-response.js';

@@ -1,0 +1,1 @@
+export { realClock, type Clock, type ClockTimer } from './clock.js';

@@ -1,0 +1,8 @@
+export {
+  parseLabelSelector,
+  labelSelectorFromV1,
+  matchesLabelSelector,
+  selectorStringFromSet,
+  type LabelSelector,
+  type LabelRequirement,
+} from './label-selector.js';

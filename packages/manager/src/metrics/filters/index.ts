@@ -1,0 +1,6 @@
+export {
+  withAuthenticationAndAuthorization,
+  type AuthenticationAndAuthorizationOptions,
+  type MetricsFilter,
+  type RequestHandler,
+} from './authentication-and-authorization-filter.js';

@@ -1,0 +1,191 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { fetch, type Response } from 'undici';
+import type { ResourceKind } from '../kinds/resource-kind.js';
+import { apiErrorFromResponse } from '../apierrors/api-error-from-response.js';
+import { HttpTransport } from './http-transport.js';
+import { observeRequest } from './request-metrics.js';
+import {
+  describeTarget,
+  resourcePath,
+  withQuery,
+  type QueryParams,
+  type ResourceLocation,
+} from './resource-path.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One request against a kind's REST tree. */
+export interface RestRequest extends ResourceLocation {
+  /** The verb errors name: `get`, `list`, `watch`, `create`, `update`, `patch`, `apply`, `delete`. */
+  readonly verb: string;
+  readonly method: HttpMethod;
+  readonly kind: ResourceKind;
+  readonly query?: QueryParams;
+  /** Sent as JSON (JSON is also valid YAML, so server-side apply takes it too). */
+  readonly body?: unknown;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+  /** Default `application/json`. */
+  readonly accept?: string;
+  readonly signal?: AbortSignal;
+  /** How errors name this request when the path alone would not (a create names the object, not the collection). */
+  readonly action?: string;
+  /**
+   * Give up when no complete response (for {@link RestClient.stream}: no response headers) arrives in this time.
+   * Default none: undici's own 300 s header and body timeouts apply.
+   */
+  readonly timeoutMs?: number;
+}
+
+/** An open streaming response (a watch): read `body`, call `close()` to end it early. */
+export interface OpenStream {
+  readonly body: ReadableStream<Uint8Array>;
+  close(): void;
+}
+
+const clients = new WeakMap<KubeConfig, RestClient>();
+
+/**
+ * The one way Spoke talks to the API server: builds paths from a {@link ResourceKind}, applies the kubeconfig's
+ * auth and TLS, counts every request in `rest_client_requests_total`, times it in
+ * `rest_client_request_duration_seconds`, and turns refusals into `ApiError`s that name the verb and the object.
+ */
+export class RestClient {
+  readonly #transport: HttpTransport;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.#transport = new HttpTransport(kubeConfig);
+  }
+
+  /** The shared client of a KubeConfig, so the cache and every client reuse one connection pool. */
+  static for(kubeConfig: KubeConfig): RestClient {
+    let client = clients.get(kubeConfig);
+    if (!client) {
+      client = new RestClient(kubeConfig);
+      clients.set(kubeConfig, client);
+    }
+    return client;
+  }
+
+  /** Sends the request and returns the decoded JSON body (`undefined` for an empty body). */
+  async request<R>(req: RestRequest): Promise<R> {
+    const response = await this.send(req);
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      if (req.signal?.aborted) throw err;
+      throw new Error(`${actionOf(req)}: reading the response failed: ${describeCause(err)}`, { cause: err });
+    }
+    if (!response.ok) throw apiErrorFromResponse(actionOf(req), response.status, text);
+    if (text === '') return undefined as R;
+    try {
+      return JSON.parse(text) as R;
+    } catch (err) {
+      throw new Error(`${actionOf(req)}: the server sent a body that is not JSON`, { cause: err });
+    }
+  }
+
+  /** Opens a streaming request (a watch); rejects with an `ApiError` unless the server answers 200. */
+  async stream(req: RestRequest): Promise<OpenStream> {
+    const abort = new AbortController();
+    const signal = req.signal ? AbortSignal.any([req.signal, abort.signal]) : abort.signal;
+    // The timeout covers the wait for headers only: the body of a watch is meant to last.
+    const timer =
+      req.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            abort.abort(new TimeoutError(`${actionOf(req)}: no response within ${req.timeoutMs} ms`));
+          }, req.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.send({ ...req, signal, timeoutMs: undefined });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw apiErrorFromResponse(actionOf(req), response.status, text);
+    }
+    return {
+      body: response.body as ReadableStream<Uint8Array>,
+      close: () => {
+        abort.abort();
+      },
+    };
+  }
+
+  /** Closes idle connections; for tests and process shutdown. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  private async send(req: RestRequest): Promise<Response> {
+    const action = actionOf(req);
+    let signal = req.signal;
+    if (req.timeoutMs !== undefined) {
+      const timeout = AbortSignal.timeout(req.timeoutMs);
+      signal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    }
+    const transport = await this.#transport.prepare();
+    const url = transport.server + withQuery(resourcePath(req.kind, req), req.query);
+    const headers: Record<string, string> = {
+      ...transport.headers,
+      Accept: req.accept ?? 'application/json',
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+    }
+    let response: Response;
+    const started = performance.now();
+    const observe = (code: string): void => {
+      observeRequest({
+        method: req.method,
+        host: transport.host,
+        code,
+        durationSeconds: (performance.now() - started) / 1000,
+      });
+    };
+    try {
+      response = await fetch(url, {
+        method: req.method,
+        headers,
+        body,
+        dispatcher: transport.dispatcher,
+        signal,
+      });
+    } catch (err) {
+      // client-go's label for a request that got no HTTP status.
+      observe('<error>');
+      if (req.signal?.aborted) throw err;
+      if (signal?.aborted) {
+        throw new TimeoutError(`${action}: no response within ${req.timeoutMs ?? 0} ms`, { cause: err });
+      }
+      throw new Error(`${action}: request to ${transport.host} failed: ${describeCause(err)}`, {
+        cause: err,
+      });
+    }
+    observe(String(response.status));
+    return response;
+  }
+}
+
+/** A request that got no response in its `timeoutMs`. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** `update apps/v1 Deployment default/web`: the start of every error message about this request. */
+export function actionOf(req: RestRequest): string {
+  return req.action ?? `${req.verb} ${describeTarget(req.kind, req)}`;
+}
+
+function describeCause(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}

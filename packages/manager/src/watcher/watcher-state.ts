@@ -1,0 +1,196 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { WatcherEvent } from './watcher-event.js';
+import {
+  apiErrorFromStatus,
+  isResourceExpired,
+  type StatusBody,
+} from '../apierrors/api-error-from-response.js';
+
+/**
+ * Where a watcher is, as kube-rs's `watcher::State`. Each state names the one request to make next, so the driver
+ * is a loop of "do what the state says, feed the outcome to {@link transition}".
+ */
+export type WatcherState =
+  /** Nothing listed (start, or after 410 Gone): next, LIST the first page. */
+  | { readonly phase: 'Empty' }
+  /** Part-way through a paginated LIST: next, LIST the page after `continueToken`. */
+  | { readonly phase: 'InitPage'; readonly continueToken: string }
+  /** Listed (or the watch dropped) at `resourceVersion`: next, open a WATCH from there. */
+  | { readonly phase: 'InitListed'; readonly resourceVersion: string }
+  /** A WATCH is open; `resourceVersion` is the last one seen: next, read an event. */
+  | { readonly phase: 'Watching'; readonly resourceVersion: string };
+
+/** One line of a watch stream, as the API server sends it. */
+export interface RawWatchEvent<T extends KubernetesObject> {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  readonly object: T | StatusBody;
+}
+
+/** The outcome of the request a state called for. */
+export type WatcherInput<T extends KubernetesObject> =
+  | {
+      readonly type: 'ListPage';
+      readonly items: readonly T[];
+      readonly resourceVersion: string;
+      /** Set when more pages follow. */
+      readonly continueToken?: string;
+    }
+  | { readonly type: 'ListFailed'; readonly error: unknown }
+  | { readonly type: 'WatchStarted' }
+  | { readonly type: 'WatchFailed'; readonly error: unknown }
+  | { readonly type: 'WatchEvent'; readonly event: RawWatchEvent<T> }
+  /** The server ended the stream cleanly (its `timeoutSeconds` elapsed). */
+  | { readonly type: 'WatchClosed' }
+  /** The connection broke, a line did not parse, or the stream went silent past the inactivity timeout. */
+  | { readonly type: 'WatchBroken'; readonly error: unknown };
+
+/** The next state, the events to emit, and whether to wait out the backoff before the next request. */
+export interface WatcherStep<T extends KubernetesObject> {
+  readonly state: WatcherState;
+  readonly events: readonly WatcherEvent<T>[];
+  readonly backoff: boolean;
+  /** Why the step failed, for the log; the watcher itself recovers. */
+  readonly error?: unknown;
+}
+
+const empty: WatcherState = { phase: 'Empty' };
+
+function resourceVersionOf(obj: KubernetesObject | StatusBody): string | undefined {
+  return (obj as KubernetesObject).metadata?.resourceVersion;
+}
+
+/**
+ * The watcher's state machine, pure: given where it is and what the last request returned, where it goes next.
+ * Every failure path is a transition here, so each one is visible and unit-tested.
+ */
+export function transition<T extends KubernetesObject>(
+  state: WatcherState,
+  input: WatcherInput<T>,
+  /** Names the watch in errors made from in-stream `ERROR` events, e.g. `watch v1 ConfigMap`. */
+  action = 'watch',
+): WatcherStep<T> {
+  switch (state.phase) {
+    case 'Empty':
+    case 'InitPage':
+      return fromListing(state, input);
+    case 'InitListed':
+      return fromListed(state, input);
+    case 'Watching':
+      return fromWatching(state, input, action);
+  }
+}
+
+function fromListing<T extends KubernetesObject>(
+  state: Extract<WatcherState, { phase: 'Empty' | 'InitPage' }>,
+  input: WatcherInput<T>,
+): WatcherStep<T> {
+  switch (input.type) {
+    case 'ListPage': {
+      const events: WatcherEvent<T>[] = state.phase === 'Empty' ? [{ type: 'Init' }] : [];
+      for (const object of input.items) events.push({ type: 'InitApply', object });
+      // More pages: keep listing at the same snapshot.
+      if (input.continueToken) {
+        return { state: { phase: 'InitPage', continueToken: input.continueToken }, events, backoff: false };
+      }
+      // Last page: the store can be swapped, and the watch starts where the list's snapshot ends.
+      events.push({ type: 'InitDone', resourceVersion: input.resourceVersion });
+      return {
+        state: { phase: 'InitListed', resourceVersion: input.resourceVersion },
+        events,
+        backoff: false,
+      };
+    }
+    case 'ListFailed':
+      // An expired continue token (410): the snapshot is gone, start the list over at once.
+      if (state.phase === 'InitPage' && isResourceExpired(input.error)) {
+        return { state: empty, events: [], backoff: false, error: input.error };
+      }
+      // Anything else (server down, 403, 500): retry the same request after the backoff.
+      return { state, events: [], backoff: true, error: input.error };
+    default:
+      throw new Error(`watcher in ${state.phase} got ${input.type}, which only follows a watch request`);
+  }
+}
+
+function fromListed<T extends KubernetesObject>(
+  state: Extract<WatcherState, { phase: 'InitListed' }>,
+  input: WatcherInput<T>,
+): WatcherStep<T> {
+  switch (input.type) {
+    case 'WatchStarted':
+      // The stream is open: read events from the same resourceVersion.
+      return {
+        state: { phase: 'Watching', resourceVersion: state.resourceVersion },
+        events: [],
+        backoff: false,
+      };
+    case 'WatchFailed':
+      // 410 Gone: our resourceVersion was compacted away; only a fresh list can tell what changed.
+      if (isResourceExpired(input.error))
+        return { state: empty, events: [], backoff: false, error: input.error };
+      // Server down or overloaded: try the watch again from the same resourceVersion after the backoff.
+      return { state, events: [], backoff: true, error: input.error };
+    default:
+      throw new Error(`watcher in InitListed got ${input.type}, which only follows a list or an open watch`);
+  }
+}
+
+function fromWatching<T extends KubernetesObject>(
+  state: Extract<WatcherState, { phase: 'Watching' }>,
+  input: WatcherInput<T>,
+  action: string,
+): WatcherStep<T> {
+  switch (input.type) {
+    case 'WatchEvent':
+      return fromWatchEvent(state, input.event, action);
+    case 'WatchClosed':
+      // The server's timeoutSeconds: routine; resume from the last resourceVersion at once.
+      return {
+        state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
+        events: [],
+        backoff: false,
+      };
+    case 'WatchBroken':
+      // Disconnect or silence: resume from the last resourceVersion, after the backoff (the server may be down).
+      return {
+        state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
+        events: [],
+        backoff: true,
+        error: input.error,
+      };
+    default:
+      throw new Error(`watcher in Watching got ${input.type}, which only follows a list or a watch request`);
+  }
+}
+
+function fromWatchEvent<T extends KubernetesObject>(
+  state: Extract<WatcherState, { phase: 'Watching' }>,
+  event: RawWatchEvent<T>,
+  action: string,
+): WatcherStep<T> {
+  const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
+  const watching: WatcherState = { phase: 'Watching', resourceVersion };
+  switch (event.type) {
+    case 'ADDED':
+    case 'MODIFIED':
+      return { state: watching, events: [{ type: 'Apply', object: event.object as T }], backoff: false };
+    case 'DELETED':
+      return { state: watching, events: [{ type: 'Delete', object: event.object as T }], backoff: false };
+    case 'BOOKMARK':
+      // Progress without a change: remember it, so a reconnect resumes from here and not from before.
+      return { state: watching, events: [{ type: 'Bookmark', resourceVersion }], backoff: false };
+    case 'ERROR': {
+      const status = event.object as StatusBody;
+      const error = apiErrorFromStatus(action, status.code ?? 500, status);
+      // "too old resource version" (410): relist from scratch, and the relist's diff yields what was missed.
+      if (isResourceExpired(error)) return { state: empty, events: [], backoff: false, error };
+      // Other in-stream errors: reopen from the last good resourceVersion after the backoff.
+      return {
+        state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
+        events: [],
+        backoff: true,
+        error,
+      };
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { ResourceKind } from '../kinds/resource-kind.js';
+import { RestClient, actionOf, type RestRequest } from '../rest/rest-client.js';
+import { WatchStream } from './watch-stream.js';
+import {
+  transition,
+  type RawWatchEvent,
+  type WatcherInput,
+  type WatcherState,
+  type WatcherStep,
+} from './watcher-state.js';
+import { defaultWatchBackoff, type Backoff } from './backoff.js';
+import type { WatcherEvent } from './watcher-event.js';
+import { errorMessage } from '../internal/errors/error-message.js';
+import { isAborted, sleep } from '../internal/signal/sleep.js';
+
+/** Accept header for a metadata-only LIST: the server answers with a PartialObjectMetadataList. */
+const metadataListAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+/** Accept header for a metadata-only WATCH: each event carries a PartialObjectMetadata. */
+const metadataWatchAccept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
+/** How a watcher talks to the API server; every field has a default that suits a controller. */
+export interface WatcherTuning {
+  /** Objects per LIST page. Default 500, as client-go: big lists are fetched in bounded chunks. */
+  readonly pageSize?: number;
+  /**
+   * Delays between failed requests. Default {@link defaultWatchBackoff} (800 ms → 30 s, jitter, reset after 2 min).
+   * One instance per watcher: it keeps the attempt count.
+   */
+  readonly backoff?: Backoff;
+  /**
+   * A watch that sends nothing (no event, no bookmark) for this long is presumed dead and reopened from the last
+   * resourceVersion. Default 180 s: the API server sends a bookmark about once a minute on a healthy watch.
+   */
+  readonly inactivityTimeoutMs?: number;
+  /**
+   * The server ends each watch after a random `timeoutSeconds` between this and twice this, as client-go does, so
+   * watches of many clients do not all reconnect at once. Default 300 s.
+   */
+  readonly minWatchTimeoutSeconds?: number;
+  /**
+   * How long a LIST page, or the wait for a watch's response headers, may take before the request is abandoned and
+   * retried. Default 60 s: far above a healthy API server's answer, far below undici's 300 s, so a connection that
+   * died silently is noticed in a minute.
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Narrows one LIST+WATCH: each distinct combination is its own pair of requests. */
+export interface ListWatchOptions {
+  /** Watch one namespace; default: all namespaces. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Watch only metadata (PartialObjectMetadata), to keep memory down for kinds with large bodies. Default false. */
+  readonly metadataOnly?: boolean;
+}
+
+/**
+ * What to watch: a kind, narrowed by {@link ListWatchOptions} (namespace, selectors, metadataOnly; metadata-only
+ * objects keep the kind's `apiVersion` and `kind`).
+ */
+export interface WatcherOptions<T extends KubernetesObject> extends WatcherTuning, ListWatchOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly kind: ResourceKind<T>;
+  /** Told about each failure the watcher recovers from (with the verb and kind in the message). Default: ignored. */
+  readonly onError?: (error: Error) => void;
+}
+
+/** Where a watcher is, coarsely, for health reporting. */
+export type WatcherPhase = 'Pending' | 'Listing' | 'Watching' | 'Backoff' | 'Stopped';
+
+interface ListBody<T> {
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+  readonly items?: T[];
+}
+
+/**
+ * Turns LIST+WATCH of one kind into a stream of {@link WatcherEvent}s, and nothing more (kube-rs's `watcher`): it
+ * paginates the list, watches with bookmarks from the list's resourceVersion, resumes from the last resourceVersion
+ * after a disconnect or a silent stream, and relists after 410 Gone. Errors never end the stream; they are retried
+ * after the backoff and reported to `onError`.
+ */
+export class Watcher<T extends KubernetesObject> {
+  readonly kind: ResourceKind<T>;
+  readonly #options: WatcherOptions<T>;
+  readonly #rest: RestClient;
+  readonly #backoff: Backoff;
+  #phase: WatcherPhase = 'Pending';
+  #state: WatcherState = { phase: 'Empty' };
+
+  constructor(options: WatcherOptions<T>) {
+    this.kind = options.kind;
+    this.#options = options;
+    this.#rest = RestClient.for(options.kubeConfig);
+    this.#backoff = options.backoff ?? defaultWatchBackoff();
+  }
+
+  get phase(): WatcherPhase {
+    return this.#phase;
+  }
+
+  /** The state machine's current state (see {@link WatcherState}). */
+  get state(): WatcherState {
+    return this.#state;
+  }
+
+  /** Lists and watches until `signal` aborts; each call starts over from an empty state. */
+  async *events(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+    let stream: WatchStream | undefined;
+    this.#state = { phase: 'Empty' };
+    try {
+      while (!signal.aborted) {
+        const state: WatcherState = this.#state;
+        let input: WatcherInput<T>;
+        switch (state.phase) {
+          case 'Empty':
+          case 'InitPage':
+            this.#phase = 'Listing';
+            input = await this.listPage(state.phase === 'InitPage' ? state.continueToken : undefined, signal);
+            break;
+          case 'InitListed': {
+            const opened = await this.openWatch(state.resourceVersion, signal);
+            if (opened instanceof WatchStream) {
+              // Watching means the server accepted the watch, not that we asked for one.
+              this.#phase = 'Watching';
+              stream = opened;
+              input = { type: 'WatchStarted' };
+            } else {
+              input = opened;
+            }
+            break;
+          }
+          case 'Watching':
+            if (!stream) throw new Error('watcher is Watching without an open stream');
+            input = await this.readEvent(stream);
+            break;
+        }
+        // The request may have ended because we were stopped; then its outcome means nothing.
+        if (isAborted(signal)) break;
+        const step: WatcherStep<T> = transition(state, input, this.action('watch'));
+        if (step.state.phase !== 'Watching' && stream) {
+          stream.close();
+          stream = undefined;
+        }
+        this.#state = step.state;
+        for (const event of step.events) yield event;
+        if (step.error !== undefined) this.report(step.error, step.backoff);
+        if (step.backoff) {
+          this.#phase = 'Backoff';
+          await sleep(this.#backoff.next(), signal);
+        }
+      }
+    } finally {
+      stream?.close();
+      this.#phase = 'Stopped';
+    }
+  }
+
+  private async listPage(continueToken: string | undefined, signal: AbortSignal): Promise<WatcherInput<T>> {
+    const { metadataOnly, labelSelector, fieldSelector } = this.#options;
+    try {
+      const body = await this.#rest.request<ListBody<T>>(
+        this.request(
+          'list',
+          signal,
+          {
+            limit: this.#options.pageSize ?? 500,
+            continue: continueToken,
+            labelSelector,
+            fieldSelector,
+          },
+          metadataOnly ? metadataListAccept : undefined,
+        ),
+      );
+      const items = (body.items ?? []).map((item) => this.withKind(item));
+      const resourceVersion = body.metadata?.resourceVersion ?? '';
+      const next = body.metadata?.continue;
+      return next
+        ? { type: 'ListPage', items, resourceVersion, continueToken: next }
+        : { type: 'ListPage', items, resourceVersion };
+    } catch (error) {
+      return { type: 'ListFailed', error };
+    }
+  }
+
+  private async openWatch(
+    resourceVersion: string,
+    signal: AbortSignal,
+  ): Promise<WatchStream | WatcherInput<T>> {
+    const { metadataOnly, labelSelector, fieldSelector } = this.#options;
+    const minTimeout = this.#options.minWatchTimeoutSeconds ?? 300;
+    try {
+      const open = await this.#rest.stream(
+        this.request(
+          'watch',
+          signal,
+          {
+            watch: true,
+            allowWatchBookmarks: true,
+            resourceVersion,
+            timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())),
+            labelSelector,
+            fieldSelector,
+          },
+          metadataOnly ? metadataWatchAccept : undefined,
+        ),
+      );
+      return new WatchStream(open);
+    } catch (error) {
+      return { type: 'WatchFailed', error };
+    }
+  }
+
+  private async readEvent(stream: WatchStream): Promise<WatcherInput<T>> {
+    const timeoutMs = this.#options.inactivityTimeoutMs ?? 180_000;
+    try {
+      const read = await stream.next(timeoutMs);
+      if (read.type === 'end') return { type: 'WatchClosed' };
+      if (read.type === 'silent') {
+        return {
+          type: 'WatchBroken',
+          error: new Error(`${this.action('watch')}: no event or bookmark for ${timeoutMs} ms; reconnecting`),
+        };
+      }
+      const event = JSON.parse(read.line) as RawWatchEvent<T>;
+      if (event.type !== 'ERROR' && event.type !== 'BOOKMARK') this.withKind(event.object as T);
+      return { type: 'WatchEvent', event };
+    } catch (error) {
+      const why = errorMessage(error);
+      return {
+        type: 'WatchBroken',
+        error: new Error(`${this.action('watch')}: stream broke: ${why}`, { cause: error }),
+      };
+    }
+  }
+
+  private request(
+    verb: string,
+    signal: AbortSignal,
+    query: RestRequest['query'],
+    accept: string | undefined,
+  ): RestRequest {
+    const namespace = this.kind.namespaced ? this.#options.namespace : undefined;
+    const timeoutMs = this.#options.requestTimeoutMs ?? 60_000;
+    return { verb, method: 'GET', kind: this.kind, namespace, query, accept, signal, timeoutMs };
+  }
+
+  /** List items carry no apiVersion/kind, and metadata-only objects carry PartialObjectMetadata's: set the kind's. */
+  private withKind(obj: T): T {
+    obj.apiVersion = this.kind.apiVersion;
+    obj.kind = this.kind.kind;
+    return obj;
+  }
+
+  private action(verb: string): string {
+    const namespace = this.kind.namespaced ? this.#options.namespace : undefined;
+    return actionOf({ verb, method: 'GET', kind: this.kind, namespace });
+  }
+
+  private report(error: unknown, retrying: boolean): void {
+    const message = errorMessage(error);
+    const next = retrying ? 'retrying after backoff' : 'relisting';
+    this.#options.onError?.(new Error(`${message}; ${next}`, { cause: error }));
+  }
+}

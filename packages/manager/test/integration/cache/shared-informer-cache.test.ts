@@ -1,0 +1,234 @@
+/* eslint-disable @typescript-eslint/no-misused-spread -- client-node models are classes, API objects are plain JSON */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { ControlPlane } from '@spoke/envtest';
+import { SharedInformerCache } from '../../../src/cache/shared-informer-cache.js';
+import { isNotFound } from '../../../src/apierrors/api-error.js';
+import { KubeClient } from '../../../src/client/kube-client.js';
+import { ConfigMap, Namespace, Secret } from '../../../src/kinds/builtin-kinds.js';
+import { defineKind } from '../../../src/kinds/resource-kind.js';
+import { EventLog } from '../../support/event-log.js';
+import { apiServerRequests, openWatches, restClientRequestCount } from '../../support/metrics.js';
+import { waitFor } from '../../support/wait-for.js';
+
+const configMap = (namespace: string, name: string, data: Record<string, string> = {}): V1ConfigMap => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { namespace, name, labels: { app: name.split('-')[0] ?? name } },
+  data,
+});
+
+describe('SharedInformerCache against a real API server', () => {
+  let env: ControlPlane;
+  let api: KubeClient;
+  const caches: AbortController[] = [];
+
+  /** A started cache; stopped in `after`. */
+  function startedCache(options: Partial<ConstructorParameters<typeof SharedInformerCache>[0]> = {}) {
+    const cache = new SharedInformerCache({ kubeConfig: env.kubeConfig, resyncPeriodMs: 0, ...options });
+    const stop = new AbortController();
+    caches.push(stop);
+    const running = cache.start(stop.signal);
+    return { cache, stop, running };
+  }
+
+  async function namespace(name: string): Promise<string> {
+    await api.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    return name;
+  }
+
+  before(async () => {
+    env = await ControlPlane.start({ nodes: 0 });
+    api = new KubeClient({ kubeConfig: env.kubeConfig });
+  });
+  after(async () => {
+    for (const stop of caches) stop.abort();
+    await env.stop();
+  });
+
+  it('serves two requests for the same informer with one LIST and one WATCH, and answers reads from memory', async () => {
+    const ns = await namespace('shared');
+    await api.create(ConfigMap, configMap(ns, 'web-1', { a: '1' }));
+    const cache = new SharedInformerCache({ kubeConfig: env.kubeConfig, resyncPeriodMs: 0 });
+    const first = cache.getInformer(ConfigMap, { namespace: ns });
+    const second = cache.getInformer(ConfigMap, { namespace: ns });
+    assert.equal(first, second, 'the same informer object');
+
+    const m0 = await env.apiServerMetrics();
+    const stop = new AbortController();
+    const running = cache.start(stop.signal);
+    assert.equal(await cache.waitForCacheSync(), true);
+    await waitFor(
+      'the watch to open',
+      async () => openWatches(await env.apiServerMetrics(), 'configmaps') > openWatches(m0, 'configmaps'),
+    );
+    const m1 = await env.apiServerMetrics();
+    assert.equal(
+      apiServerRequests(m1, 'configmaps', 'LIST') - apiServerRequests(m0, 'configmaps', 'LIST'),
+      1,
+      'one LIST',
+    );
+    assert.equal(openWatches(m1, 'configmaps') - openWatches(m0, 'configmaps'), 1, 'one open WATCH');
+
+    const client = new KubeClient({ kubeConfig: env.kubeConfig, cache });
+    const sentBefore = await restClientRequestCount();
+    const got = await client.get(ConfigMap, { namespace: ns, name: 'web-1' });
+    const listed = await client.list(ConfigMap, { namespace: ns, labelSelector: 'app=web' });
+    assert.deepEqual(got?.data, { a: '1' });
+    assert.deepEqual(
+      listed.map((o) => o.metadata?.name),
+      ['web-1'],
+    );
+    assert.equal(got.metadata?.managedFields, undefined, 'managedFields stripped by the default transform');
+    assert.equal(await restClientRequestCount(), sentBefore, 'cached reads send no request');
+    const m2 = await env.apiServerMetrics();
+    assert.equal(apiServerRequests(m2, 'configmaps', 'GET') - apiServerRequests(m1, 'configmaps', 'GET'), 0);
+    assert.equal(
+      apiServerRequests(m2, 'configmaps', 'LIST') - apiServerRequests(m1, 'configmaps', 'LIST'),
+      0,
+    );
+
+    stop.abort();
+    await running;
+    await waitFor(
+      'the WATCH to be counted when it ends',
+      async () =>
+        apiServerRequests(await env.apiServerMetrics(), 'configmaps', 'WATCH') -
+          apiServerRequests(m0, 'configmaps', 'WATCH') >=
+        1,
+    );
+    const m3 = await env.apiServerMetrics();
+    assert.equal(
+      apiServerRequests(m3, 'configmaps', 'WATCH') - apiServerRequests(m0, 'configmaps', 'WATCH'),
+      1,
+      'one WATCH in all',
+    );
+    assert.equal(first.phase, 'Stopped');
+  });
+
+  it('delivers create, modify and delete as add, update and delete events, with the store matching the API', async () => {
+    const ns = await namespace('events');
+    await api.create(ConfigMap, configMap(ns, 'before'));
+    const { cache } = startedCache();
+    const informer = cache.getInformer(ConfigMap, { namespace: ns });
+    const log = new EventLog(informer);
+    assert.equal(await cache.waitForCacheSync(), true);
+    assert.deepEqual(log.lines, ['add before (initial)']);
+
+    const created = await api.create(ConfigMap, configMap(ns, 'web', { v: '1' }));
+    await api.update(ConfigMap, { ...created, data: { v: '2' } });
+    await api.delete(ConfigMap, { namespace: ns, name: 'before' });
+    await waitFor('three events', () => log.lines.length === 4);
+    assert.deepEqual(log.lines, ['add before (initial)', 'add web', 'update web', 'delete before']);
+
+    const fromApi = await api.list(ConfigMap, { namespace: ns });
+    assert.deepEqual(
+      informer.store.list().map((o) => [o.metadata?.name, o.metadata?.resourceVersion, o.data]),
+      fromApi.map((o) => [o.metadata?.name, o.metadata?.resourceVersion, o.data]),
+    );
+  });
+
+  it('lists 150 objects in pages of 50: three LIST requests, one informer with all 150', async () => {
+    const ns = await namespace('paged');
+    for (let batch = 0; batch < 150; batch += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => api.create(ConfigMap, configMap(ns, `cm-${batch + i}`))),
+      );
+    }
+    const m0 = await env.apiServerMetrics();
+    const { cache } = startedCache({ watcher: { pageSize: 50 } });
+    const informer = cache.getInformer(ConfigMap, { namespace: ns });
+    assert.equal(await cache.waitForCacheSync(), true);
+    const m1 = await env.apiServerMetrics();
+    assert.equal(
+      apiServerRequests(m1, 'configmaps', 'LIST') - apiServerRequests(m0, 'configmaps', 'LIST'),
+      3,
+    );
+    assert.equal(informer.store.list().length, 150);
+  });
+
+  it('gives a handler added after sync the current objects as initial adds', async () => {
+    const ns = await namespace('late');
+    await api.create(ConfigMap, configMap(ns, 'a'));
+    await api.create(ConfigMap, configMap(ns, 'b'));
+    const { cache } = startedCache();
+    const informer = cache.getInformer(ConfigMap, { namespace: ns });
+    await cache.waitForCacheSync();
+    const log = new EventLog(informer);
+    assert.deepEqual(log.lines.sort(), ['add a (initial)', 'add b (initial)']);
+  });
+
+  it('resyncs from memory as onUpdate(obj, obj, true) without a request', async () => {
+    const ns = await namespace('resync');
+    await api.create(ConfigMap, configMap(ns, 'a'));
+    const { cache } = startedCache({ resyncPeriodMs: 300 });
+    const informer = cache.getInformer(ConfigMap, { namespace: ns });
+    let sameObject = true;
+    informer.addEventHandler({
+      onUpdate: (oldObj, newObj, isResync) => {
+        if (isResync) sameObject &&= oldObj === newObj;
+      },
+    });
+    const log = new EventLog(informer);
+    await cache.waitForCacheSync();
+    await waitFor('the watch to open', () => informer.phase === 'Watching');
+    const sent = await restClientRequestCount();
+    await waitFor('two resyncs', () => log.count('resync a') >= 2, 5_000);
+    assert.equal(sameObject, true);
+    assert.equal(await restClientRequestCount(), sent, 'resync sends no request');
+  });
+
+  it('keeps metadata only for a metadataOnly informer, with the kind it watches', async () => {
+    const ns = await namespace('meta');
+    await api.create(Secret, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: ns, name: 's' },
+      stringData: { password: 'hunter2' },
+    });
+    const { cache } = startedCache();
+    const informer = cache.getInformer(Secret, { namespace: ns, metadataOnly: true });
+    await cache.waitForCacheSync();
+    const stored = informer.store.get(`${ns}/s`);
+    assert.equal(stored?.kind, 'Secret');
+    assert.equal(stored.apiVersion, 'v1');
+    assert.equal(stored.metadata?.name, 's');
+    assert.equal((stored as { data?: unknown }).data, undefined, 'no data in a metadata-only object');
+  });
+
+  it('starts an informer on the first read of a kind and waits for its sync', async () => {
+    const ns = await namespace('lazy');
+    await api.create(Secret, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: ns, name: 'token' },
+    });
+    const { cache } = startedCache();
+    assert.deepEqual(cache.health(), []);
+    const client = new KubeClient({ kubeConfig: env.kubeConfig, cache });
+    const secret = await client.get(Secret, { namespace: ns, name: 'token' });
+    assert.equal(secret?.metadata?.name, 'token');
+    assert.equal(cache.health()[0]?.synced, true);
+    await waitFor('the watch to open', () => cache.health()[0]?.phase === 'Watching');
+    const [health] = cache.health();
+    assert.equal(health?.kind, 'core/v1/Secret');
+    assert.ok(health.lastEventAgeMs !== undefined && health.lastEventAgeMs < 10_000);
+  });
+
+  it('fails a read of a kind the server does not serve, rather than waiting forever', async () => {
+    const Missing = defineKind({
+      group: 'nowhere.spoke.dev',
+      version: 'v1',
+      kind: 'Ghost',
+      plural: 'ghosts',
+      namespaced: true,
+    });
+    const { cache } = startedCache({ onError: () => undefined });
+    await assert.rejects(cache.get(Missing, { namespace: 'default', name: 'x' }), (err: Error) => {
+      assert.match(err.message, /list nowhere\.spoke\.dev\/v1 Ghost in namespace default: 404 Not Found/);
+      assert.ok(isNotFound(err.cause));
+      return true;
+    });
+  });
+});
