@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `spoke` command: `spoke init`, `spoke create api`, `spoke envtest use`. See `spoke --help`.
 import { readFileSync } from 'node:fs';
-import { runCli } from './cli/run-cli.js';
+import { runCli } from './run-cli.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;

@@ -10,9 +10,10 @@ import {
   pluralProblem,
 } from '../project/names.js';
 import { readProjectFile } from '../project/project-file.js';
+import { formatWithPrettier } from '../scaffold/format-with-prettier.js';
 import { applyScaffold, ScaffoldConflictError } from '../scaffold/apply-scaffold.js';
-import { apiConflict, scaffoldApi, type ApiOptions } from '../scaffold/scaffold-api.js';
-import { boilerplatePath } from '../scaffold/scaffold-project.js';
+import { apiConflict, scaffoldApi, type ApiOptions } from '../templates/api/scaffold-api.js';
+import { boilerplatePath } from '../templates/project/scaffold-project.js';
 
 /** `spoke create api`: a kind and/or its controller in the project of the current directory. */
 export const createApiCommand: Command = {
@@ -73,7 +74,7 @@ existing file is never overwritten.`,
       default: true,
     },
   ],
-  run(context, flags, positionals) {
+  async run(context, flags, positionals) {
     if (positionals.length > 0) {
       throw new UsageError(`create api takes no arguments, got "${positionals.join(' ')}"`);
     }
@@ -118,7 +119,8 @@ existing file is never overwritten.`,
     }
     const conflict = apiConflict(project, options);
     if (conflict !== undefined) throw new ScaffoldConflictError([conflict]);
-    const result = applyScaffold(context.cwd, scaffoldApi(project, options, readBoilerplate(context.cwd)));
+    const steps = scaffoldApi(project, options, readBoilerplate(context.cwd));
+    const result = await applyScaffold(context.cwd, steps, formatWithPrettier(context.cwd));
     const lines = [
       ...result.created.map((path) => `  created ${path}`),
       ...result.updated.map((path) => `  updated ${path}`),
@@ -127,7 +129,7 @@ existing file is never overwritten.`,
       `${lines.join('\n')}\nNext: edit the types, then regenerate the manifests and run the tests:\n` +
         '  make manifests\n  make test\n',
     );
-    return Promise.resolve(0);
+    return 0;
   },
 };
 

@@ -4,9 +4,11 @@ import type { Command } from '../cli/command.js';
 import { UsageError } from '../cli/usage-error.js';
 import { dnsLabelProblem, dnsSubdomainProblem, packageNameProblem } from '../project/names.js';
 import { projectFileName } from '../project/project-file.js';
+import { formatWithPrettier } from '../scaffold/format-with-prettier.js';
 import { applyScaffold } from '../scaffold/apply-scaffold.js';
 import type { ProjectOptions } from '../scaffold/scaffold-context.js';
-import { scaffoldProject } from '../scaffold/scaffold-project.js';
+import { scaffoldProject } from '../templates/project/scaffold-project.js';
+import { prettierOptions } from '../templates/project/package-files.js';
 
 /** `spoke init`: a new project in the current directory. */
 export const initCommand: Command = {
@@ -54,7 +56,7 @@ src/cmd/main.ts, a test setup on @spoke/envtest, and a README. Existing files ar
       default: 'apache2',
     },
   ],
-  run(context, flags, positionals) {
+  async run(context, flags, positionals) {
     if (positionals.length > 0)
       throw new UsageError(`init takes no arguments, got "${positionals.join(' ')}"`);
     const domain = flags.string('domain');
@@ -95,13 +97,17 @@ src/cmd/main.ts, a test setup on @spoke/envtest, and a README. Existing files ar
       cliVersion: context.version,
       year: context.now.getFullYear(),
     };
-    const result = applyScaffold(context.cwd, scaffoldProject(options));
+    const result = await applyScaffold(
+      context.cwd,
+      scaffoldProject(options),
+      formatWithPrettier(context.cwd, prettierOptions),
+    );
     context.stdout(
       `Wrote the ${projectName} project: ${result.created.length} files.\n` +
         'Next: install the dependencies and define an API:\n' +
         '  npm install\n' +
         '  npx spoke create api --group <group> --version <version> --kind <Kind>\n',
     );
-    return Promise.resolve(0);
+    return 0;
   },
 };

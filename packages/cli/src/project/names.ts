@@ -111,7 +111,7 @@ export function pluralOf(kind: string): string {
 
 /** The words of a CamelCase name: `HTTPRoute` → `HTTP`, `Route`; `CronJob2` → `Cron`, `Job2`. */
 function words(name: string): string[] {
-  return name.match(/[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+/g) ?? [name];
+  return name.match(/[A-Z]+(?![a-z])[0-9]*|[A-Z][a-z0-9]*|[a-z0-9]+/g) ?? [name];
 }
 
 /** For file names: `CronJob` → `cron-job`, `HTTPRoute` → `http-route`. */

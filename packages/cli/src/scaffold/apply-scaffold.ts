@@ -10,6 +10,12 @@ export interface ScaffoldResult {
   readonly kept: readonly string[];
 }
 
+/**
+ * Formats a file about to be written: `before` is its current content (undefined for a new file). Returns the
+ * content to write. See `formatWithPrettier`.
+ */
+export type FileFormatter = (path: string, content: string, before: string | undefined) => Promise<string>;
+
 /** The scaffold would overwrite or could not extend a file; nothing was written. */
 export class ScaffoldConflictError extends Error {
   override readonly name = 'ScaffoldConflictError';
@@ -22,17 +28,30 @@ export class ScaffoldConflictError extends Error {
   }
 }
 
+/** One file to write once every step has been checked. */
+interface PlannedWrite {
+  readonly path: string;
+  readonly content: string;
+  readonly before: string | undefined;
+  readonly executable: boolean;
+}
+
 /**
  * Applies `steps` under `root`: first checks them all — no `refuse` file exists, every file to extend exists and
  * has its marker — and throws a {@link ScaffoldConflictError} listing every problem before writing anything; then
- * writes new files (never over an existing one, even one created meanwhile), the extended files, and rewrites last.
+ * formats the results (`format`, default none) and writes new files (never over an existing one, even one
+ * created meanwhile), the extended files, and the rewritten ones.
  */
-export function applyScaffold(root: string, steps: readonly ScaffoldStep[]): ScaffoldResult {
+export async function applyScaffold(
+  root: string,
+  steps: readonly ScaffoldStep[],
+  format?: FileFormatter,
+): Promise<ScaffoldResult> {
   const problems: string[] = [];
-  const created: { path: string; content: string; executable: boolean }[] = [];
+  const created: PlannedWrite[] = [];
   const kept: string[] = [];
-  const edited = new Map<string, string>();
-  const rewrites: { path: string; content: string }[] = [];
+  const edited = new Map<string, { before: string; content: string }>();
+  const rewrites: PlannedWrite[] = [];
   const seen = new Set<string>();
 
   for (const step of steps) {
@@ -45,12 +64,18 @@ export function applyScaffold(root: string, steps: readonly ScaffoldStep[]): Sca
           if (step.ifExists === 'skip') kept.push(step.path);
           else problems.push(`refusing to overwrite ${step.path}: it exists`);
         } else {
-          created.push({ path: step.path, content: step.content, executable: step.executable === true });
+          created.push({
+            path: step.path,
+            content: step.content,
+            before: undefined,
+            executable: step.executable === true,
+          });
         }
         break;
       case 'insert': {
-        const current = edited.get(step.path) ?? readIfExists(file);
-        if (current === undefined) {
+        const before = edited.get(step.path)?.before ?? readIfExists(file);
+        const current = edited.get(step.path)?.content ?? before;
+        if (before === undefined || current === undefined) {
           problems.push(`cannot add to ${step.path}: it does not exist (spoke scaffolded it; restore it)`);
           break;
         }
@@ -61,34 +86,42 @@ export function applyScaffold(root: string, steps: readonly ScaffoldStep[]): Sca
           );
           break;
         }
-        edited.set(step.path, next);
+        edited.set(step.path, { before, content: next });
         break;
       }
       case 'rewrite':
-        rewrites.push({ path: step.path, content: step.content });
+        rewrites.push({
+          path: step.path,
+          content: step.content,
+          before: readIfExists(file),
+          executable: false,
+        });
         break;
     }
   }
   if (problems.length > 0) throw new ScaffoldConflictError(problems);
 
-  for (const { path, content, executable } of created) {
+  const updates = [
+    ...[...edited].map(([path, { before, content }]) => ({ path, content, before, executable: false })),
+    ...rewrites,
+  ];
+  const formatted = async (write: PlannedWrite): Promise<PlannedWrite> =>
+    format === undefined
+      ? write
+      : { ...write, content: await format(write.path, write.content, write.before) };
+  const toCreate = await Promise.all(created.map(formatted));
+  const toUpdate = (await Promise.all(updates.map(formatted))).filter(
+    (write) => write.content !== write.before,
+  );
+
+  for (const { path, content, executable } of toCreate) {
     const file = join(root, path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content, { flag: 'wx' });
     if (executable) chmodSync(file, 0o755);
   }
-  const updated: string[] = [];
-  for (const [path, content] of edited) {
-    if (content === readIfExists(join(root, path))) continue;
-    replaceFile(join(root, path), content);
-    updated.push(path);
-  }
-  for (const { path, content } of rewrites) {
-    if (content === readIfExists(join(root, path))) continue;
-    replaceFile(join(root, path), content);
-    updated.push(path);
-  }
-  return { created: created.map((c) => c.path), updated, kept };
+  for (const { path, content } of toUpdate) replaceFile(join(root, path), content);
+  return { created: toCreate.map((c) => c.path), updated: toUpdate.map((u) => u.path), kept };
 }
 
 /**

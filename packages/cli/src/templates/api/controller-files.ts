@@ -8,14 +8,6 @@ function typesModule(names: ApiNames, from: 'src/controller' | 'test/controller'
   return `${up}/api/${names.resource.group}/${names.resource.version}/${names.file}-types.js`;
 }
 
-/**
- * The one line that declares what the controller writes besides nothing: its own object's status subresource.
- * Empty while the framework lets a controller write its `for` kind's status undeclared.
- */
-function writesDeclaration(_names: ApiNames): string {
-  return '';
-}
-
 /** src/controller/<kind>-controller.ts: reconciles the kind and reports it Available for its generation. */
 export function controllerTs(names: ApiNames, header: string): NewFile {
   const { kind, variable } = names;
@@ -39,12 +31,15 @@ import { ${kind}Kind } from '${typesModule(names, 'src/controller')}';
  *
  * Declared once here, the same declaration drives the watches, the client's write guard and the ClusterRole that
  * \`make manifests\` writes: \`for\` is reconciled, \`owns\` are the kinds it creates (a change to one reconciles its
- * owner), \`watches\` maps other kinds to requests, \`writes\` is the one kind its client may write.
+ * owner), \`watches\` maps other kinds to requests, \`writes\` is the one thing its client may write.
  */
 @Controller({
   name: '${names.singular}',
-  for: ${kind}Kind,${writesDeclaration(names)}
-  // TODO(user): e.g. \`owns: [Deployment], writes: Deployment\` for a controller that runs a Deployment per ${kind}.
+  for: ${kind}Kind,
+  // The one thing it writes: its own object's status. No other controller may write it (register() refuses).
+  writes: { kind: ${kind}Kind, subresource: 'status' },
+  // TODO(user): to create objects for a ${kind} (say a Deployment), add a controller that \`owns: [Deployment]\`
+  // and \`writes: Deployment\`; this one then \`watches\` them and reports on them. One writer per thing written.
 })
 export class ${kind}Controller implements Reconciler {
   // Injected: a client that reads from the shared cache and may write only what the declaration allows.

@@ -108,16 +108,11 @@ test
   );
 }
 
+/** The project's prettier options: the repository's own, which the scaffolds are formatted with. */
+export const prettierOptions = { printWidth: 110, singleQuote: true, trailingComma: 'all' } as const;
+
 export function prettierrc(): NewFile {
-  return file(
-    '.prettierrc.json',
-    `{
-  "printWidth": 110,
-  "singleQuote": true,
-  "trailingComma": "all"
-}
-`,
-  );
+  return file('.prettierrc.json', `${JSON.stringify(prettierOptions, null, 2)}\n`);
 }
 
 export function prettierignore(): NewFile {

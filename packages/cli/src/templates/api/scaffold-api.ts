@@ -3,19 +3,13 @@ import {
   renderProjectFile,
   type ProjectFile,
   type ProjectResource,
-} from '../project/project-file.js';
-import {
-  conditionTs,
-  groupVersionInfoTs,
-  helperRoles,
-  sampleYaml,
-  typesTs,
-} from '../templates/api/api-files.js';
-import { controllerTestTs, controllerTs } from '../templates/api/controller-files.js';
-import { yamlMarkers } from '../templates/project/config-files.js';
-import { markers } from '../templates/project/source-files.js';
-import { apiNames } from './scaffold-context.js';
-import type { ScaffoldStep } from './scaffold-step.js';
+} from '../../project/project-file.js';
+import { conditionTs, groupVersionInfoTs, helperRoles, sampleYaml, typesTs } from './api-files.js';
+import { controllerTestTs, controllerTs } from './controller-files.js';
+import { yamlMarkers } from '../project/config-files.js';
+import { markers } from '../project/source-files.js';
+import { apiNames } from '../../scaffold/scaffold-context.js';
+import type { ScaffoldStep } from '../../scaffold/scaffold-step.js';
 
 /** What `spoke create api` was asked for, checked. */
 export interface ApiOptions {

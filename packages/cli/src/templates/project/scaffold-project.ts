@@ -3,9 +3,9 @@ import {
   projectLayout,
   renderProjectFile,
   type ProjectFile,
-} from '../project/project-file.js';
-import { configFiles } from '../templates/project/config-files.js';
-import { dockerfile, makefile } from '../templates/project/build-files.js';
+} from '../../project/project-file.js';
+import { configFiles } from './config-files.js';
+import { dockerfile, makefile } from './build-files.js';
 import {
   dockerignore,
   gitignore,
@@ -13,16 +13,11 @@ import {
   prettierignore,
   prettierrc,
   tsconfigJson,
-} from '../templates/project/package-files.js';
-import { readme } from '../templates/project/readme.js';
-import {
-  controllersIndexTs,
-  mainTs,
-  manifestSourcesTs,
-  testEnvironmentTs,
-} from '../templates/project/source-files.js';
-import { boilerplate, type ProjectOptions } from './scaffold-context.js';
-import type { ScaffoldStep } from './scaffold-step.js';
+} from './package-files.js';
+import { readme } from './readme.js';
+import { controllersIndexTs, mainTs, manifestSourcesTs, testEnvironmentTs } from './source-files.js';
+import { boilerplate, type ProjectOptions } from '../../scaffold/scaffold-context.js';
+import type { ScaffoldStep } from '../../scaffold/scaffold-step.js';
 
 /** Where the license header of scaffolded TypeScript lives, so that `create api` uses the user's version of it. */
 export const boilerplatePath = 'hack/boilerplate.ts.txt';

@@ -1,7 +1,7 @@
-import { createApiCommand } from '../commands/create-api-command.js';
-import { envtestUseCommand } from '../commands/envtest-use-command.js';
-import { initCommand } from '../commands/init-command.js';
-import { ScaffoldConflictError } from '../scaffold/apply-scaffold.js';
+import { createApiCommand } from './commands/create-api-command.js';
+import { envtestUseCommand } from './commands/envtest-use-command.js';
+import { initCommand } from './commands/init-command.js';
+import { ScaffoldConflictError } from './scaffold/apply-scaffold.js';
 import {
   commandUsage,
   flagsWithHelp,
@@ -9,9 +9,9 @@ import {
   type Command,
   type CommandContext,
   type CommandGroup,
-} from './command.js';
-import { parseFlags } from './parse-flags.js';
-import { UsageError } from './usage-error.js';
+} from './cli/command.js';
+import { parseFlags } from './cli/parse-flags.js';
+import { UsageError } from './cli/usage-error.js';
 
 const commands: readonly Command[] = [initCommand, createApiCommand, envtestUseCommand];
 
