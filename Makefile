@@ -43,6 +43,10 @@ lint: deps ## Lint the code (eslint with typescript-eslint, prettier --check).
 pack: build ## Pack the packages (packages/*) into PACK_DIR (dist/packages), exactly as `npm publish` would upload them.
 	node hack/pack.mjs $(PACK_DIR)
 
+.PHONY: docs
+docs: build ## Generate the API reference from the TSDoc comments into dist/docs/api (typedoc; open index.html).
+	typedoc
+
 .PHONY: control-plane
 control-plane: ## Build (or reuse) etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
 	$(CONTROL_PLANE_BUILD) >/dev/null

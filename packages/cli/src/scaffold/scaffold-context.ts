@@ -12,7 +12,7 @@ export interface ProjectOptions {
   /** The copyright holder in the license headers; none when undefined. */
   readonly owner: string | undefined;
   readonly license: 'apache2' | 'none';
-  /** The spoke version: the scaffolded package.json depends on `^cliVersion` of each @spoke package. */
+  /** The spoke version: the scaffolded package.json depends on `^cliVersion` of each Spoke package. */
   readonly cliVersion: string;
   readonly year: number;
 }

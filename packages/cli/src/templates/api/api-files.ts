@@ -12,8 +12,8 @@ export function conditionTs(header: string): NewFile {
 
 /**
  * A status condition as metav1.Condition defines it (the same schema controller-gen writes for
- * \`[]metav1.Condition\`), so that \`kubectl wait --for=condition=Available\` and \`setStatusCondition\` from
- * @spoke/manager work on it.
+ * \`[]metav1.Condition\`), so that \`kubectl wait --for=condition=Available\` and \`setStatusCondition\` (from
+ * \`@spoke/manager\`) work on it.
  */
 export const ConditionSchema = Type.Object({
   type: Type.String({
