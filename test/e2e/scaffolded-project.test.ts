@@ -156,12 +156,16 @@ describe('a project scaffolded by spoke and built outside this repository', () =
         ['wait', '--for=condition=Established', '--timeout=60s', 'crd/guestbooks.webapp.example.com'],
         { cwd: project, env: clusterEnv },
       );
-      const manager = spawn('make', ['run', 'RUN_ARGS=--health-probe-bind-address=0'], {
-        cwd: project,
-        env: clusterEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
+      const manager = spawn(
+        'make',
+        ['run', 'RUN_ARGS=--leader-elect --health-probe-bind-address=0 --zap-log-level=info'],
+        {
+          cwd: project,
+          env: clusterEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        },
+      );
       let log = '';
       manager.stdout.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
       manager.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));

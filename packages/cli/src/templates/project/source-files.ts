@@ -20,80 +20,57 @@ export function mainTs(options: ProjectOptions, header: string): NewFile {
     header,
     `/**
  * The ${options.projectName} manager: runs the controllers of src/controller/index.ts against the cluster of
- * \`--kubeconfig\`, \`$KUBECONFIG\`, the in-cluster ServiceAccount or \`~/.kube/config\`. SIGTERM or SIGINT stops it
+ * \`--kubeconfig\`, the in-cluster ServiceAccount, \`$KUBECONFIG\` or \`~/.kube/config\`. SIGTERM or SIGINT stops it
  * once the reconciles in flight are done.
  *
- * The flags are those of kubebuilder's scaffolded main.go, so config/manager/manager.yaml reads as it does there.
+ * It takes the flags of kubebuilder's scaffolded main.go, with Go's syntax, so that config/manager/manager.yaml
+ * reads as it does there: --metrics-bind-address, --health-probe-bind-address, --leader-elect, --metrics-secure,
+ * --metrics-cert-path/-name/-key, --enable-http2, --kubeconfig and the --zap-* logging flags; --help lists them.
  */
-import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
-import { Manager, newLogger } from '@spoke/manager';
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  KubeConfigError,
+  loadKubeConfig,
+  Manager,
+  managerOptionsFromFlags,
+  newLoggerFromFlags,
+  parseManagerFlagsOrExit,
+} from '@spoke/manager';
 import { controllers } from '../controller/index.js';
 
-const usage = \`Usage: node dist/src/cmd/main.js [flags]
-  --metrics-bind-address string       where /metrics is served, e.g. :8443; 0 disables it (default "0")
-  --metrics-secure                    serve /metrics over HTTPS to authorized scrapers only (default true)
-  --metrics-cert-path string          a directory with tls.crt and tls.key for /metrics (default: self-signed)
-  --health-probe-bind-address string  where /healthz and /readyz are served (default ":8081")
-  --leader-elect                      run one active manager among replicas, through a Lease
-  --kubeconfig string                 a kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)
-  --log-level string                  error, warn, info or debug (default "info")\`;
-
-/** Go's flag syntax for a boolean, \`--leader-elect=false\`, as node:util spells it: \`--no-leader-elect\`. */
-function goBooleans(args: readonly string[]): string[] {
-  return args.map((arg) =>
-    arg.replace(/^--?(metrics-secure|leader-elect)=(true|false)$/, (_, name: string, value: string) =>
-      value === 'true' ? \`--\${name}\` : \`--no-\${name}\`,
-    ),
-  );
-}
-
-function parseFlags(args: readonly string[]) {
-  try {
-    const { values } = parseArgs({
-      args: goBooleans(args),
-      allowNegative: true,
-      options: {
-        'metrics-bind-address': { type: 'string', default: '0' },
-        'metrics-secure': { type: 'boolean', default: true },
-        'metrics-cert-path': { type: 'string' },
-        'health-probe-bind-address': { type: 'string', default: ':8081' },
-        'leader-elect': { type: 'boolean', default: false },
-        kubeconfig: { type: 'string' },
-        'log-level': { type: 'string', default: 'info' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      console.log(usage);
-      process.exit(0);
-    }
-    return values;
-  } catch (error: unknown) {
-    console.error(\`\${error instanceof Error ? error.message : String(error)}\\n\${usage}\`);
-    process.exit(2);
-  }
-}
+/** The Lease that replicas run with --leader-elect compete for (kubebuilder's LeaderElectionID). */
+const leaderElectionId = '${options.projectName}.${options.domain}';
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const logger = newLogger({ level: flags['log-level'], defaultMeta: { logger: '${options.projectName}' } });
-  const kubeConfig = new KubeConfig();
-  if (flags.kubeconfig === undefined) kubeConfig.loadFromDefault();
-  else kubeConfig.loadFromFile(flags.kubeconfig);
+  // An unknown flag or a bad value: one line naming it, then the usage, exit 2 (as Go's flag package).
+  const flags = parseManagerFlagsOrExit(process.argv.slice(2), { program: 'manager' });
+  const logger = newLoggerFromFlags(flags, { defaultMeta: { logger: 'setup' } });
+  let kubeConfig: KubeConfig;
+  try {
+    kubeConfig = loadKubeConfig(flags.kubeconfig);
+  } catch (error: unknown) {
+    if (!(error instanceof KubeConfigError)) throw error;
+    // As ctrl.GetConfigOrDie: which file, and why.
+    logger.error('unable to get kubeconfig', { error: error.message });
+    process.exit(1);
+  }
   const manager = Manager.create({
+    ...managerOptionsFromFlags(flags, { leaderElectionId }),
     name: '${options.projectName}',
     kubeConfig,
     logger,
-    metricsBindAddress: flags['metrics-bind-address'],
-    secureMetrics: flags['metrics-secure'],
-    ...(flags['metrics-cert-path'] === undefined ? {} : { metricsCertDir: flags['metrics-cert-path'] }),
-    healthProbeBindAddress: flags['health-probe-bind-address'],
-    ...(flags['leader-elect'] ? { leaderElection: { id: '${options.projectName}.${options.domain}' } } : {}),
   });
   manager.register(...controllers);
   logger.info('starting manager', { controllers: manager.controllerMetadata.map((c) => c.name) });
-  await manager.start(Manager.setupSignalHandler());
+  try {
+    await manager.start(Manager.setupSignalHandler());
+  } catch (error: unknown) {
+    logger.error('problem running manager', {
+      error: error instanceof Error ? error.message : String(error),
+      ...(error instanceof Error && error.stack !== undefined ? { stack: error.stack } : {}),
+    });
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -80,7 +80,11 @@ describe('spoke init', () => {
     assert.match(overlay, /^namespace: guestbook-system$/m);
     assert.match(overlay, /^namePrefix: guestbook-$/m);
     assert.match(files.get('src/cmd/main.ts') ?? '', /^Copyright 2025 The Guestbook Authors\.$/m);
-    assert.match(files.get('src/cmd/main.ts') ?? '', /leaderElection: \{ id: 'guestbook\.example\.com' \}/);
+    assert.match(files.get('src/cmd/main.ts') ?? '', /const leaderElectionId = 'guestbook\.example\.com';/);
+    assert.match(
+      files.get('src/cmd/main.ts') ?? '',
+      /parseManagerFlagsOrExit\(process\.argv\.slice\(2\), \{ program: 'manager' \}\)/,
+    );
     const project = parseProjectFile(files.get('PROJECT') ?? '', 'PROJECT');
     assert.deepEqual(
       [project.domain, project.projectName, project.repo, project.resources],
