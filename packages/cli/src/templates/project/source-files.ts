@@ -143,6 +143,16 @@ export interface TestEnvironment {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startTestEnvironment}. */
+export interface TestEnvironmentOptions {
+  /**
+   * Simulated nodes (kwok): with nodes, kube-controller-manager and kube-scheduler run too, so Deployments get
+   * Pods that become Ready. Default 0: etcd and kube-apiserver only, the fastest start. Nodes need the full set of
+   * binaries: \`ENVTEST_FLAGS= make test\` builds it once.
+   */
+  readonly nodes?: number;
+}
+
 /**
  * Starts etcd and kube-apiserver (binaries from \`make envtest\`: \`$SPOKE_ASSETS\`, \`$KUBEBUILDER_ASSETS\` or the
  * user cache), installs the CRDs, and starts a manager with \`controllers\`; resolves once it reconciles. Start one
@@ -150,8 +160,9 @@ export interface TestEnvironment {
  */
 export async function startTestEnvironment(
   controllers: readonly ReconcilerClass[],
+  options: TestEnvironmentOptions = {},
 ): Promise<TestEnvironment> {
-  const controlPlane = await ControlPlane.start({ crdPaths: [crdDir] });
+  const controlPlane = await ControlPlane.start({ crdPaths: [crdDir], nodes: options.nodes ?? 0 });
   const stopping = new AbortController();
   try {
     const manager = Manager.create({
