@@ -7,6 +7,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ControlPlane, locateAssets } from '@spoke/envtest';
+import { parseAllDocuments } from 'yaml';
 import { LocalNpmRegistry } from './support/local-npm-registry.js';
 import { killGroup, runCommand } from './support/run-command.js';
 
@@ -137,6 +138,34 @@ describe('a project scaffolded by spoke and built outside this repository', () =
       const role = readFileSync(join(project, 'config/rbac/role.yaml'), 'utf8');
       assert.match(role, /- guestbooks\n {2}verbs:\n {2}- get\n {2}- list\n {2}- watch/);
       assert.match(role, /- guestbooks\/status\n {2}verbs:\n {2}- get\n {2}- patch\n {2}- update/);
+    });
+
+    // What `make deploy` applies, rendered by kubectl's kustomize (deploying needs an image: no container engine here).
+    const rendered = await step('kubectl kustomize config/default', () =>
+      runCommand('kubectl', ['kustomize', 'config/default'], { cwd: project, env }),
+    );
+    await t.test('config/default renders the manager, its RBAC and the CRD, prefixed and namespaced', () => {
+      const objects = parseAllDocuments(rendered).map(
+        (doc) => doc.toJS() as { kind: string; metadata: { name: string; namespace?: string } },
+      );
+      const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+      for (const name of [
+        'Namespace//guestbook-system',
+        'CustomResourceDefinition//guestbooks.webapp.example.com',
+        'ServiceAccount/guestbook-system/guestbook-controller-manager',
+        'ClusterRole//guestbook-manager-role',
+        'ClusterRoleBinding//guestbook-manager-rolebinding',
+        'Role/guestbook-system/guestbook-leader-election-role',
+        'ClusterRole//guestbook-guestbook-editor-role',
+        'Service/guestbook-system/guestbook-controller-manager-metrics-service',
+        'Deployment/guestbook-system/guestbook-controller-manager',
+      ]) {
+        assert.ok(names.includes(name), `${name} is not in ${names.join(', ')}`);
+      }
+      assert.match(
+        rendered,
+        /- --metrics-bind-address=:8443\n\s+- --leader-elect\n\s+- --health-probe-bind-address=:8081/,
+      );
     });
 
     const tested = await step('make test', () => runCommand('make', ['test'], { cwd: project, env }));
