@@ -91,7 +91,8 @@ itself, so a test run needs no variable when the default directory is used.`,
       const missing = missingBinaries(location, binaries);
       if (missing.length > 0) {
         throw new Error(
-          `missing ${missing.join(', ')} in ${location.dir} (${location.source}): run without --installed-only to ` +
+          `missing ${missing.join(', ')} in ${location.dir} (${binDir === undefined ? location.source : '--bin-dir'}): ` +
+            'run without --installed-only to ' +
             'build them (needs Go)',
         );
       }
