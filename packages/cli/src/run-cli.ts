@@ -1,7 +1,6 @@
 import { createApiCommand } from './commands/create-api-command.js';
 import { envtestUseCommand } from './commands/envtest-use-command.js';
 import { initCommand } from './commands/init-command.js';
-import { ScaffoldConflictError } from './scaffold/apply-scaffold.js';
 import {
   commandUsage,
   flagsWithHelp,
@@ -77,8 +76,10 @@ export async function runCli(args: readonly string[], context: CommandContext): 
       context.stderr(`${name}: ${error.message}\n${commandUsage(command)}`);
       return 2;
     }
+    // A failure says what is wrong in one line; a bug in spoke itself (a TypeError...) keeps its stack.
+    const bug = error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
     const message =
-      error instanceof ScaffoldConflictError || error instanceof Error ? error.message : String(error);
+      error instanceof Error ? (bug ? (error.stack ?? error.message) : error.message) : String(error);
     context.stderr(`${name}: ${message}\n`);
     return 1;
   }
