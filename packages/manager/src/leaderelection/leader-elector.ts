@@ -112,15 +112,14 @@ export class LeaderElector {
   }
 
   /**
-   * Campaigns until `signal` aborts: acquires, then renews until the lease is lost (then campaigns again) or the
-   * signal aborts (then releases if `releaseOnCancel`). Resolves when stopped.
+   * One term, as client-go's `Run`: campaigns until it acquires the lease or `signal` aborts, then renews until the
+   * lease is lost or `signal` aborts (then releases it if `releaseOnCancel`), and resolves. It never campaigns again
+   * after a loss: a process that lost its lease may still be stopping its writers, and re-acquiring would let it
+   * renew while it drains, delaying failover; a fresh process (or a new `run`) rejoins as a standby.
    */
   async run(signal: AbortSignal): Promise<void> {
     try {
-      while (!signal.aborted) {
-        if (!(await this.acquire(signal))) break;
-        await this.renewLoop(signal);
-      }
+      if (await this.acquire(signal)) await this.renewLoop(signal);
     } finally {
       if (this.leading) {
         if (this.options.releaseOnCancel) await this.release();

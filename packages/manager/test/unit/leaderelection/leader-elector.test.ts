@@ -31,6 +31,21 @@ class FakeLeaseServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The lease's holder ('' when released, undefined when there is no lease). */
+  holder(): string | undefined {
+    return (this.lease as { spec?: { holderIdentity?: string } } | undefined)?.spec?.holderIdentity;
+  }
+
+  /** Another replica writes itself into the lease, announcing `leaseDurationSeconds`. */
+  takeOver(holderIdentity: string, leaseDurationSeconds: number): void {
+    const current = this.lease as { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
+    this.lease = {
+      ...current,
+      metadata: { ...current.metadata, resourceVersion: String(++this.rv) },
+      spec: { ...current.spec, holderIdentity, leaseDurationSeconds, renewTime: new Date().toISOString() },
+    };
+  }
+
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((resolve) =>
@@ -207,6 +222,49 @@ describe('LeaderElector', () => {
       const spec = (fake.lease as { spec: { holderIdentity: string; leaseTransitions: number } }).spec;
       assert.equal(spec.holderIdentity, 'a');
       assert.equal(spec.leaseTransitions, 5);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+  it('returns from run() after losing the lease and never acquires it again in that run (client-go Run)', async () => {
+    fake.failing = false;
+    fake.lease = undefined;
+    fake.writes.length = 0;
+    let startedCount = 0;
+    let stoppedCount = 0;
+    let started: (() => void) | undefined;
+    const startedP = new Promise<void>((resolve) => (started = resolve));
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'once',
+      identity: 'a',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 700,
+      retryPeriodMs: 100,
+      callbacks: {
+        onStartedLeading: () => {
+          startedCount++;
+          started?.();
+        },
+        onStoppedLeading: () => {
+          stoppedCount++;
+        },
+      },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    try {
+      await startedP;
+      // Another replica takes the lease for 1 s and never renews it: it is free to take again soon after.
+      fake.takeOver('other', 1);
+      const returned = await Promise.race([running.then(() => true), sleep(4000).then(() => false)]);
+      assert.ok(returned, 'run() still campaigning 4 s after the loss (the lease expired 1 s after it)');
+      assert.equal(startedCount, 1, 'acquired the lease again after losing it');
+      assert.equal(stoppedCount, 1);
+      assert.equal(elector.isLeader(), false);
+      assert.equal(fake.holder(), 'other', 'the lease stays with the replica that took it');
     } finally {
       stop.abort();
       await running;
