@@ -181,7 +181,8 @@ export class Manager {
 
   /**
    * Runs until `signal` aborts (then shuts down gracefully and resolves) or the lease is lost (then stops reconciling
-   * at once and rejects with {@link LeaderElectionLostError}). Rejects with {@link CacheSyncTimeoutError} if the
+   * at once and rejects with {@link LeaderElectionLostError}). A loss during the graceful shutdown also aborts the
+   * in-flight reconciles at once and fences their writes, and `start()` rejects with that error. Rejects with {@link CacheSyncTimeoutError} if the
    * informers do not sync within `cacheSyncTimeoutMs`. A manager starts once.
    */
   async start(signal?: AbortSignal): Promise<void> {
@@ -219,15 +220,22 @@ export class Manager {
           const elector = this.newElector(le, (leading) => {
             if (leading) {
               this.startControllers();
-            } else if (!stop.signal.aborted) {
-              lost = new LeaderElectionLostError(
-                `leader election lost: lease ${leaseName(le)} is no longer held`,
-              );
-              this.fenceError = lost;
-              this.logger.error('leader election lost; stopping reconciles', { identity: this.identity });
-              void this.controllers.stop('abort', lost);
-              stop.abort(lost);
+              return;
             }
+            // Only the manager's own stop (after the drain, with writes fenced) ends leadership on purpose. A loss
+            // at any other time, including while draining after SIGTERM, stops every write at once: a standby may
+            // lead from now on.
+            if (electorStop.signal.aborted) return;
+            lost = new LeaderElectionLostError(
+              `leader election lost: lease ${leaseName(le)} is no longer held`,
+            );
+            this.fenceError = lost;
+            this.logger.error('leader election lost; aborting reconciles and fencing writes', {
+              identity: this.identity,
+              draining: stop.signal.aborted,
+            });
+            void this.controllers.stop('abort', lost);
+            stop.abort(lost);
           });
           electorRun = elector.run(electorStop.signal);
         } else {
@@ -308,7 +316,8 @@ export class Manager {
   ): Promise<void> {
     const timeoutMs = this.options.gracefulShutdownTimeoutMs ?? 30_000;
     this.logger.info('stopping: draining in-flight reconciles', { gracefulShutdownTimeoutMs: timeoutMs });
-    // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile).
+    // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile; a
+    // loss now aborts them at once).
     const drained = this.controllers.stop('drain');
     const timedOut = await Promise.race([drained.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     if (timedOut) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { Client } from '../../../src/client/client.js';
 import { EventRecorder } from '../../../src/recorder/index.js';
@@ -470,6 +470,59 @@ describe('the manager against a real API server', () => {
     const leases = env.kubeConfig.makeApiClient(CoordinationV1Api);
     return (await leases.readNamespacedLease({ namespace: ns, name })).spec?.holderIdentity;
   }
+
+  it('a lease lost while draining after SIGTERM aborts in-flight reconciles at once and fences their writes', async () => {
+    const ns = await namespace();
+    const journal = new Journal('a');
+    journal.waitForAbort = true;
+    const retryPeriodMs = 200;
+    const manager = newManager(ns, journal, {
+      // Long enough that only the lease loss, not the drain timeout, can abort the reconcile within the bound below.
+      gracefulShutdownTimeoutMs: 8000,
+      leaderElection: {
+        id: 'drained',
+        namespace: ns,
+        identity: 'a',
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1500,
+        retryPeriodMs,
+      },
+    });
+    const stop = new AbortController();
+    const running = manager.start(stop.signal);
+    const outcome = running.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'draining'));
+      await eventually(() => {
+        assert.equal(journal.signals.length, 1, 'the reconcile is in flight');
+      });
+      stop.abort(new Error('received SIGTERM'));
+      // The drain waits for the reconcile, which waits for its signal; the manager still renews the lease.
+      const stolenAt = await stealLease(ns, 'drained', 'thief', 30);
+      await eventually(
+        () => {
+          assert.equal(journal.signals[0]?.aborted, true, 'the in-flight reconcile was aborted');
+        },
+        5000,
+        5,
+      );
+      const noticed = performance.now() - stolenAt;
+      assert.ok(noticed < 2 * retryPeriodMs + 500, `aborted ${noticed.toFixed(0)} ms after the loss`);
+      assert.match(String(await journal.writeAfterAbort), /leader election lost/, 'the late write is fenced');
+      const atServer = await env.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedConfigMap({ namespace: ns, name: 'draining' });
+      assert.deepEqual(atServer.data, { a: '1' }, 'the API server holds no write after the loss');
+      assert.ok((await outcome) instanceof LeaderElectionLostError, 'start() reports the loss');
+    } finally {
+      stop.abort();
+      await outcome;
+    }
+  });
 
   it('after losing the lease the manager does not campaign again while it stops: the new holder keeps it', async () => {
     const ns = await namespace();
