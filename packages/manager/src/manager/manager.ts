@@ -182,7 +182,8 @@ export class Manager {
   /**
    * Runs until `signal` aborts (then shuts down gracefully and resolves) or the lease is lost (then stops reconciling
    * at once and rejects with {@link LeaderElectionLostError}). A loss during the graceful shutdown also aborts the
-   * in-flight reconciles at once and fences their writes, and `start()` rejects with that error. Rejects with {@link CacheSyncTimeoutError} if the
+   * in-flight reconciles at once and fences their writes, and `start()` rejects with that error. A controller that
+   * fails to start stops the manager the same way, and `start()` rejects with the reason. Rejects with {@link CacheSyncTimeoutError} if the
    * informers do not sync within `cacheSyncTimeoutMs`. A manager starts once.
    */
   async start(signal?: AbortSignal): Promise<void> {
@@ -202,6 +203,16 @@ export class Manager {
     let electorRun: Promise<void> | undefined;
     let lost: LeaderElectionLostError | undefined;
     let unsynced: CacheSyncTimeoutError | undefined;
+    let failed: Error | undefined;
+    // A controller that cannot start stops the whole manager, loudly: start() rejects with the reason.
+    const fail = (err: Error): void => {
+      if (failed || lost) return;
+      failed = err;
+      this.fenceError ??= err;
+      this.logger.error('controllers failed to start; stopping', { error: err.message });
+      void this.controllers.stop('abort', err);
+      stop.abort(err);
+    };
     try {
       const syncTimeoutMs = this.options.cacheSyncTimeoutMs ?? defaultCacheSyncTimeoutMs;
       const syncDeadline = AbortSignal.timeout(syncTimeoutMs);
@@ -219,7 +230,7 @@ export class Manager {
         if (le) {
           const elector = this.newElector(le, (leading) => {
             if (leading) {
-              this.startControllers();
+              this.startControllers(fail);
               return;
             }
             // Only the manager's own stop (after the drain, with writes fenced) ends leadership on purpose. A loss
@@ -239,7 +250,7 @@ export class Manager {
           });
           electorRun = elector.run(electorStop.signal);
         } else {
-          this.startControllers();
+          this.startControllers(fail);
         }
         await new Promise<void>((resolve) => {
           if (stop.signal.aborted) resolve();
@@ -258,6 +269,7 @@ export class Manager {
       await this.shutdown(electorStop, electorRun, cacheStop, cacheRun);
     }
     if (lost) throw lost;
+    if (failed) throw failed;
     if (unsynced) throw unsynced;
   }
 
@@ -283,9 +295,14 @@ export class Manager {
     });
   }
 
-  private startControllers(): void {
+  /** Starts the controllers (once: the elector never re-acquires in one run); a failure to start stops the manager. */
+  private startControllers(fail: (err: Error) => void): void {
     this.resolveElected();
-    this.controllers.start();
+    try {
+      this.controllers.start().catch(fail);
+    } catch (err: unknown) {
+      fail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** The `informers` readiness check: synced, and no informer stuck outside Watching (or silent) for long. */
