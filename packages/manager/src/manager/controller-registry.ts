@@ -29,7 +29,10 @@ export interface ControllerRegistryOptions {
   readonly logger: Logger;
   /** The error every controller's writes fail with once set (lease lost, shutdown past drain). */
   readonly fence: () => Error | undefined;
-  /** Aborted when the fence is set: every controller's writes in flight are aborted with its reason. */
+  /**
+   * Aborted when the fence is set: every controller's writes in flight are aborted with its reason, and its event
+   * recorder posts nothing more.
+   */
   readonly fenceSignal?: AbortSignal;
 }
 
@@ -97,6 +100,7 @@ export class ControllerRegistry {
       reportingController: `${this.#options.managerName}/${metadata.name}`,
       reportingInstance: this.#options.reportingInstance,
       logger,
+      ...(this.#options.fenceSignal ? { fence: this.#options.fenceSignal } : {}),
     });
     // Abstract classes are tokens by identity; tsyringe's types only admit concrete constructors.
     child.registerInstance(Client as unknown as InjectionToken<Client>, guarded);

@@ -358,11 +358,12 @@ export class Manager {
       });
       void this.controllers.stop('abort');
     }
-    // No write may follow the lease release: fence before letting the elector go.
+    // The drain's last events go out while this replica still leads (after a loss the fence already dropped them).
+    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
+    // No write may follow the lease release: fence (events included) before letting the elector go.
     this.setFence(new Error('the manager is shutting down'));
     electorStop.abort();
     await electorRun;
-    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
     cacheStop.abort();
     await cacheRun;
     await this.servers.close();

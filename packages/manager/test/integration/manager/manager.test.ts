@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, CoreV1Api, V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  EventsV1Api,
+  V1MicroTime,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { Client } from '../../../src/client/client.js';
 import { EventRecorder } from '../../../src/recorder/index.js';
@@ -141,6 +147,28 @@ class Announcer implements Reconciler {
     if (!cm) return;
     this.recorder.event(cm, 'Normal', 'Seen', `saw ${req.name}`);
     this.recorder.event(cm, 'Normal', 'Seen', `saw ${req.name}`);
+  }
+}
+
+/** Records an event as it starts, and another once its signal aborts (after the lease is lost). */
+@Controller({ name: 'narrator', for: ConfigMap })
+class Narrator implements Reconciler {
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly client: Client,
+    private readonly journal: Journal,
+  ) {}
+
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+    const cm = await this.client.get(ConfigMap, req);
+    if (!cm) return;
+    this.recorder.event(cm, 'Normal', 'BeforeLoss', `reconciling ${req.name}`);
+    this.journal.signals.push(ctx.signal);
+    await new Promise((resolve) => {
+      ctx.signal.addEventListener('abort', resolve, { once: true });
+    });
+    this.recorder.event(cm, 'Warning', 'AfterLoss', `aborted ${req.name}`);
+    this.journal.runs.push({ by: this.journal.by, name: req.name, start: 0, end: 0, aborted: true });
   }
 }
 
@@ -714,6 +742,50 @@ describe('the manager against a real API server', () => {
       stop.abort();
       await running;
       await relay.stop();
+    }
+  });
+  it('records no event once the lease is lost: the recorder is fenced with the writes', async () => {
+    const ns = await namespace();
+    const journal = new Journal('a');
+    const manager = Manager.create({
+      kubeConfig: env.kubeConfig,
+      metricsBindAddress: '0',
+      healthProbeBindAddress: '0',
+      logger: testLogger(),
+      cache: { defaultNamespace: ns },
+      leaderElection: {
+        id: 'narrated',
+        namespace: ns,
+        identity: 'a',
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1500,
+        retryPeriodMs: 200,
+      },
+    });
+    manager.container.registerInstance(Journal, journal);
+    manager.register(Narrator);
+    const stop = new AbortController();
+    const outcome = manager.start(stop.signal).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    const reasons = async () =>
+      (await env.kubeConfig.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: ns })).items.map(
+        (e) => e.reason,
+      );
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'narrated'));
+      await eventually(async () => {
+        assert.deepEqual(await reasons(), ['BeforeLoss'], 'the leader records events');
+      });
+      await stealLease(ns, 'narrated', 'thief', 30);
+      assert.ok((await outcome) instanceof LeaderElectionLostError, 'start() reports the loss');
+      assert.equal(journal.runs.length, 1, 'the reconcile recorded its event after the loss');
+      assert.deepEqual(await reasons(), ['BeforeLoss'], 'an event was posted after the lease was lost');
+    } finally {
+      stop.abort();
+      await outcome;
     }
   });
 });
