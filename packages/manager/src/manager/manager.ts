@@ -126,6 +126,8 @@ export class Manager {
       healthProbeBindAddress: options.healthProbeBindAddress ?? ':8081',
       secureMetrics: options.secureMetrics ?? false,
       ...(options.metricsCertDir === undefined ? {} : { metricsCertDir: options.metricsCertDir }),
+      metricsCertName: options.metricsCertName,
+      metricsKeyName: options.metricsKeyName,
     });
     this.servers.addReadyzCheck('informers', () => {
       this.checkInformers();

@@ -264,6 +264,12 @@ describe('the manager against a real API server', () => {
           'controller_runtime_reconcile_errors_total{controller="journaled"}',
           'controller_runtime_terminal_reconcile_errors_total{controller="journaled"}',
           'controller_runtime_reconcile_panics_total{controller="journaled"}',
+          'controller_runtime_reconcile_timeouts_total{controller="journaled"} 0',
+          // prom-client's default collectors, as controller-runtime's process collector.
+          'process_cpu_seconds_total',
+          'process_resident_memory_bytes',
+          'process_start_time_seconds',
+          'nodejs_eventloop_lag_seconds',
           'controller_runtime_reconcile_time_seconds_bucket{le="0.005",controller="journaled"}',
           'controller_runtime_max_concurrent_reconciles{controller="journaled"} 1',
           'controller_runtime_active_workers{controller="journaled"}',
