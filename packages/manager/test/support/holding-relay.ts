@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigVia } from './kube-config-via.js';
 
 interface Pair {
   readonly client: Socket;
@@ -38,13 +40,7 @@ export class HoldingRelay {
 
   /** A copy of `kubeConfig` whose current cluster points at this relay. */
   kubeConfigFor(kubeConfig: KubeConfig): KubeConfig {
-    const copy = new KubeConfig();
-    copy.loadFromString(kubeConfig.exportConfig());
-    const current = copy.getCurrentCluster();
-    copy.clusters = copy.clusters.map((c) =>
-      c.name === current?.name ? { ...c, server: `https://127.0.0.1:${this.port}` } : c,
-    );
-    return copy;
+    return kubeConfigVia(kubeConfig, this.port);
   }
 
   /** From now on, keep every byte clients send instead of forwarding it. */
@@ -59,7 +55,8 @@ export class HoldingRelay {
 
   /**
    * Forwards the bytes still held on open connections and relays normally again. Resolves with how many
-   * connections were delivered held bytes, once each of them got an answer from the server (or closed).
+   * connections were delivered held bytes, once each of them got an answer from the server (or closed), or after
+   * 10 s at the most.
    */
   async release(): Promise<number> {
     this.holding = false;
@@ -78,7 +75,7 @@ export class HoldingRelay {
       );
       for (const chunk of pair.held.splice(0)) pair.up.write(chunk);
     }
-    await Promise.all(answered);
+    await Promise.race([Promise.all(answered), sleep(10_000)]);
     return answered.length;
   }
 

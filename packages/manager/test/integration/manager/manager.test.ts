@@ -523,6 +523,17 @@ describe('the manager against a real API server', () => {
       await outcome;
     }
   });
+  /** A 2 s lease renewed every 200 ms, held by identity `a`: losses are noticed within a retry period. */
+  const fastRetryPeriodMs = 200;
+  const fastElection = (ns: string, id: string) => ({
+    id,
+    namespace: ns,
+    identity: 'a',
+    leaseDurationMs: 2000,
+    renewDeadlineMs: 1500,
+    retryPeriodMs: fastRetryPeriodMs,
+  });
+
   /** Writes `holder` into the Lease `ns/name` as another replica would, bypassing the manager under test. */
   async function stealLease(ns: string, name: string, holder: string, leaseDurationSeconds: number) {
     const leases = env.kubeConfig.makeApiClient(CoordinationV1Api);
@@ -545,18 +556,10 @@ describe('the manager against a real API server', () => {
     const ns = await namespace();
     const journal = new Journal('a');
     journal.waitForAbort = true;
-    const retryPeriodMs = 200;
     const manager = newManager(ns, journal, {
       // Long enough that only the lease loss, not the drain timeout, can abort the reconcile within the bound below.
       gracefulShutdownTimeoutMs: 8000,
-      leaderElection: {
-        id: 'drained',
-        namespace: ns,
-        identity: 'a',
-        leaseDurationMs: 2000,
-        renewDeadlineMs: 1500,
-        retryPeriodMs,
-      },
+      leaderElection: fastElection(ns, 'drained'),
     });
     const stop = new AbortController();
     const running = manager.start(stop.signal);
@@ -581,7 +584,7 @@ describe('the manager against a real API server', () => {
         5,
       );
       const noticed = performance.now() - stolenAt;
-      assert.ok(noticed < 2 * retryPeriodMs + 500, `aborted ${noticed.toFixed(0)} ms after the loss`);
+      assert.ok(noticed < 2 * fastRetryPeriodMs + 500, `aborted ${noticed.toFixed(0)} ms after the loss`);
       assert.match(String(await journal.writeAfterAbort), /leader election lost/, 'the late write is fenced');
       const atServer = await env.kubeConfig
         .makeApiClient(CoreV1Api)
@@ -599,16 +602,8 @@ describe('the manager against a real API server', () => {
     const journal = new Journal('a');
     // A reconcile that ignores its signal keeps the manager stopping for a while after the loss.
     journal.holdMs = 3000;
-    const retryPeriodMs = 200;
     const manager = newManager(ns, journal, {
-      leaderElection: {
-        id: 'once',
-        namespace: ns,
-        identity: 'a',
-        leaseDurationMs: 2000,
-        renewDeadlineMs: 1500,
-        retryPeriodMs,
-      },
+      leaderElection: fastElection(ns, 'once'),
     });
     const stop = new AbortController();
     const outcome = manager.start(stop.signal).then(
@@ -627,7 +622,7 @@ describe('the manager against a real API server', () => {
       const run = journal.runs[0];
       assert.ok(run, 'the reconcile finished');
       assert.ok(
-        run.end - stolenAt > 1000 + 3 * retryPeriodMs,
+        run.end - stolenAt > 1000 + 3 * fastRetryPeriodMs,
         'the manager was still stopping well after the stolen lease expired',
       );
       assert.equal(await leaseHolder(ns, 'once'), 'thief', 'the stopping manager took the lease back');
@@ -646,14 +641,7 @@ describe('the manager against a real API server', () => {
       kubeConfig: relay.kubeConfigFor(env.kubeConfig),
       // Long enough that only the lease loss, not the drain timeout, can end the blocked reconcile in time.
       gracefulShutdownTimeoutMs: 3000,
-      leaderElection: {
-        id: 'held',
-        namespace: ns,
-        identity: 'a',
-        leaseDurationMs: 2000,
-        renewDeadlineMs: 1500,
-        retryPeriodMs: 200,
-      },
+      leaderElection: fastElection(ns, 'held'),
     });
     const stop = new AbortController();
     const outcome = manager.start(stop.signal).then(
@@ -759,14 +747,7 @@ describe('the manager against a real API server', () => {
       healthProbeBindAddress: '0',
       logger: testLogger(),
       cache: { defaultNamespace: ns },
-      leaderElection: {
-        id: 'narrated',
-        namespace: ns,
-        identity: 'a',
-        leaseDurationMs: 2000,
-        renewDeadlineMs: 1500,
-        retryPeriodMs: 200,
-      },
+      leaderElection: fastElection(ns, 'narrated'),
     });
     manager.container.registerInstance(Journal, journal);
     manager.register(Narrator);
