@@ -537,14 +537,22 @@ describe('the manager against a real API server', () => {
   /** Writes `holder` into the Lease `ns/name` as another replica would, bypassing the manager under test. */
   async function stealLease(ns: string, name: string, holder: string, leaseDurationSeconds: number) {
     const leases = env.kubeConfig.makeApiClient(CoordinationV1Api);
-    const lease = await leases.readNamespacedLease({ namespace: ns, name });
-    lease.spec ??= {};
-    lease.spec.holderIdentity = holder;
-    lease.spec.leaseDurationSeconds = leaseDurationSeconds;
-    lease.spec.renewTime = new V1MicroTime();
-    const stolenAt = performance.now();
-    await leases.replaceNamespacedLease({ namespace: ns, name, body: lease });
-    return stolenAt;
+    // The holder renews every retry period: a renewal between our read and our write is a 409, and a thief,
+    // like any replica, reads again and retries.
+    for (let attempt = 1; ; attempt++) {
+      const lease = await leases.readNamespacedLease({ namespace: ns, name });
+      lease.spec ??= {};
+      lease.spec.holderIdentity = holder;
+      lease.spec.leaseDurationSeconds = leaseDurationSeconds;
+      lease.spec.renewTime = new V1MicroTime();
+      const stolenAt = performance.now();
+      try {
+        await leases.replaceNamespacedLease({ namespace: ns, name, body: lease });
+        return stolenAt;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 409 || attempt >= 10) throw err;
+      }
+    }
   }
 
   async function leaseHolder(ns: string, name: string): Promise<string | undefined> {
