@@ -1,7 +1,12 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { ResourceKind } from '../kinds/resource-kind.js';
-import { RestClient, actionOf, type RestRequest } from '../rest/rest-client.js';
-import { WatchStream } from './watch-stream.js';
+import { actionOf } from '../rest/rest-client.js';
+import {
+  RestListWatchSource,
+  type ListResponse,
+  type ListWatchSource,
+  type WatchLines,
+} from './list-watch-source.js';
 import {
   transition,
   type RawWatchEvent,
@@ -13,11 +18,6 @@ import { defaultWatchBackoff, type Backoff } from './backoff.js';
 import type { WatcherEvent } from './watcher-event.js';
 import { errorMessage } from '../internal/errors/error-message.js';
 import { isAborted, sleep } from '../internal/signal/sleep.js';
-
-/** Accept header for a metadata-only LIST: the server answers with a PartialObjectMetadataList. */
-const metadataListAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-/** Accept header for a metadata-only WATCH: each event carries a PartialObjectMetadata. */
-const metadataWatchAccept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 /** How a watcher talks to the API server; every field has a default that suits a controller. */
 export interface WatcherTuning {
@@ -56,24 +56,26 @@ export interface ListWatchOptions {
   readonly metadataOnly?: boolean;
 }
 
-/**
- * What to watch: a kind, narrowed by {@link ListWatchOptions} (namespace, selectors, metadataOnly; metadata-only
- * objects keep the kind's `apiVersion` and `kind`).
- */
-export interface WatcherOptions<T extends KubernetesObject> extends WatcherTuning, ListWatchOptions {
-  readonly kubeConfig: KubeConfig;
+/** What every watcher has, whichever {@link ListWatchSource} it reads. */
+interface WatcherBaseOptions<T extends KubernetesObject> extends WatcherTuning, ListWatchOptions {
   readonly kind: ResourceKind<T>;
   /** Told about each failure the watcher recovers from (with the verb and kind in the message). Default: ignored. */
   readonly onError?: (error: Error) => void;
 }
 
+/**
+ * What to watch: a kind, narrowed by {@link ListWatchOptions} (namespace, selectors, metadataOnly; metadata-only
+ * objects keep the kind's `apiVersion` and `kind`), at the API server of `kubeConfig`, or from a `source` (a unit
+ * test's scripted lists and watches; the kind, namespace and tuning then only shape requests and messages).
+ */
+export type WatcherOptions<T extends KubernetesObject> = WatcherBaseOptions<T> &
+  (
+    | { readonly kubeConfig: KubeConfig; readonly source?: undefined }
+    | { readonly source: ListWatchSource; readonly kubeConfig?: undefined }
+  );
+
 /** Where a watcher is, coarsely, for health reporting. */
 export type WatcherPhase = 'Pending' | 'Listing' | 'Watching' | 'Backoff' | 'Stopped';
-
-interface ListBody<T> {
-  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
-  readonly items?: T[];
-}
 
 /**
  * Turns LIST+WATCH of one kind into a stream of {@link WatcherEvent}s, and nothing more (kube-rs's `watcher`): it
@@ -84,7 +86,7 @@ interface ListBody<T> {
 export class Watcher<T extends KubernetesObject> {
   readonly kind: ResourceKind<T>;
   readonly #options: WatcherOptions<T>;
-  readonly #rest: RestClient;
+  readonly #source: ListWatchSource;
   readonly #backoff: Backoff;
   #phase: WatcherPhase = 'Pending';
   #state: WatcherState = { phase: 'Empty' };
@@ -92,7 +94,17 @@ export class Watcher<T extends KubernetesObject> {
   constructor(options: WatcherOptions<T>) {
     this.kind = options.kind;
     this.#options = options;
-    this.#rest = RestClient.for(options.kubeConfig);
+    this.#source =
+      options.source ??
+      new RestListWatchSource({
+        kubeConfig: options.kubeConfig,
+        kind: options.kind,
+        namespace: options.namespace,
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+        metadataOnly: options.metadataOnly,
+        requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+      });
     this.#backoff = options.backoff ?? defaultWatchBackoff();
   }
 
@@ -107,7 +119,7 @@ export class Watcher<T extends KubernetesObject> {
 
   /** Lists and watches until `signal` aborts; each call starts over from an empty state. */
   async *events(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
-    let stream: WatchStream | undefined;
+    let stream: WatchLines | undefined;
     this.#state = { phase: 'Empty' };
     try {
       while (!signal.aborted) {
@@ -121,7 +133,7 @@ export class Watcher<T extends KubernetesObject> {
             break;
           case 'InitListed': {
             const opened = await this.openWatch(state.resourceVersion, signal);
-            if (opened instanceof WatchStream) {
+            if ('next' in opened) {
               // Watching means the server accepted the watch, not that we asked for one.
               this.#phase = 'Watching';
               stream = opened;
@@ -158,22 +170,12 @@ export class Watcher<T extends KubernetesObject> {
   }
 
   private async listPage(continueToken: string | undefined, signal: AbortSignal): Promise<WatcherInput<T>> {
-    const { metadataOnly, labelSelector, fieldSelector } = this.#options;
     try {
-      const body = await this.#rest.request<ListBody<T>>(
-        this.request(
-          'list',
-          signal,
-          {
-            limit: this.#options.pageSize ?? 500,
-            continue: continueToken,
-            labelSelector,
-            fieldSelector,
-          },
-          metadataOnly ? metadataListAccept : undefined,
-        ),
+      const body: ListResponse = await this.#source.list(
+        { limit: this.#options.pageSize ?? 500, continueToken },
+        signal,
       );
-      const items = (body.items ?? []).map((item) => this.withKind(item));
+      const items = (body.items ?? []).map((item) => this.withKind(item as T));
       const resourceVersion = body.metadata?.resourceVersion ?? '';
       const next = body.metadata?.continue;
       return next
@@ -187,32 +189,19 @@ export class Watcher<T extends KubernetesObject> {
   private async openWatch(
     resourceVersion: string,
     signal: AbortSignal,
-  ): Promise<WatchStream | WatcherInput<T>> {
-    const { metadataOnly, labelSelector, fieldSelector } = this.#options;
+  ): Promise<WatchLines | WatcherInput<T>> {
     const minTimeout = this.#options.minWatchTimeoutSeconds ?? 300;
     try {
-      const open = await this.#rest.stream(
-        this.request(
-          'watch',
-          signal,
-          {
-            watch: true,
-            allowWatchBookmarks: true,
-            resourceVersion,
-            timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())),
-            labelSelector,
-            fieldSelector,
-          },
-          metadataOnly ? metadataWatchAccept : undefined,
-        ),
+      return await this.#source.watch(
+        { resourceVersion, timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())) },
+        signal,
       );
-      return new WatchStream(open);
     } catch (error) {
       return { type: 'WatchFailed', error };
     }
   }
 
-  private async readEvent(stream: WatchStream): Promise<WatcherInput<T>> {
+  private async readEvent(stream: WatchLines): Promise<WatcherInput<T>> {
     const timeoutMs = this.#options.inactivityTimeoutMs ?? 180_000;
     try {
       const read = await stream.next(timeoutMs);
@@ -233,17 +222,6 @@ export class Watcher<T extends KubernetesObject> {
         error: new Error(`${this.action('watch')}: stream broke: ${why}`, { cause: error }),
       };
     }
-  }
-
-  private request(
-    verb: string,
-    signal: AbortSignal,
-    query: RestRequest['query'],
-    accept: string | undefined,
-  ): RestRequest {
-    const namespace = this.kind.namespaced ? this.#options.namespace : undefined;
-    const timeoutMs = this.#options.requestTimeoutMs ?? 60_000;
-    return { verb, method: 'GET', kind: this.kind, namespace, query, accept, signal, timeoutMs };
   }
 
   /** List items carry no apiVersion/kind, and metadata-only objects carry PartialObjectMetadata's: set the kind's. */
