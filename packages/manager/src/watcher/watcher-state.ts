@@ -17,8 +17,11 @@ export type WatcherState =
   | { readonly phase: 'InitPage'; readonly continueToken: string }
   /** Listed (or the watch dropped) at `resourceVersion`: next, open a WATCH from there. */
   | { readonly phase: 'InitListed'; readonly resourceVersion: string }
-  /** A WATCH is open; `resourceVersion` is the last one seen: next, read an event. */
-  | { readonly phase: 'Watching'; readonly resourceVersion: string };
+  /**
+   * A WATCH is open; `resourceVersion` is the last one seen, `events` how many events (bookmarks included) this
+   * stream has delivered: next, read an event.
+   */
+  | { readonly phase: 'Watching'; readonly resourceVersion: string; readonly events: number };
 
 /** One line of a watch stream, as the API server sends it. */
 export interface RawWatchEvent<T extends KubernetesObject> {
@@ -39,8 +42,8 @@ export type WatcherInput<T extends KubernetesObject> =
   | { readonly type: 'WatchStarted' }
   | { readonly type: 'WatchFailed'; readonly error: unknown }
   | { readonly type: 'WatchEvent'; readonly event: RawWatchEvent<T> }
-  /** The server ended the stream cleanly (its `timeoutSeconds` elapsed). */
-  | { readonly type: 'WatchClosed' }
+  /** The server ended the stream cleanly (its `timeoutSeconds` elapsed, or a proxy cut it short) after `openForMs`. */
+  | { readonly type: 'WatchClosed'; readonly openForMs: number }
   /** The connection broke, a line did not parse, or the stream went silent past the inactivity timeout. */
   | { readonly type: 'WatchBroken'; readonly error: unknown };
 
@@ -54,6 +57,13 @@ export interface WatcherStep<T extends KubernetesObject> {
 }
 
 const empty: WatcherState = { phase: 'Empty' };
+
+/**
+ * A watch closed cleanly sooner than this without delivering an event is a failure, not a routine timeout (as
+ * client-go's reflector): something between us and the API server is cutting watches short, and reopening at once
+ * would make a hot loop of WATCH requests.
+ */
+export const shortWatchMs = 1000;
 
 function resourceVersionOf(obj: KubernetesObject | StatusBody): string | undefined {
   return (obj as KubernetesObject).metadata?.resourceVersion;
@@ -101,9 +111,9 @@ function fromListing<T extends KubernetesObject>(
       };
     }
     case 'ListFailed':
-      // An expired continue token (410): the snapshot is gone, start the list over at once.
+      // An expired continue token (410): the snapshot is gone, start the list over (after the backoff).
       if (state.phase === 'InitPage' && isResourceExpired(input.error)) {
-        return { state: empty, events: [], backoff: false, error: input.error };
+        return { state: empty, events: [], backoff: true, error: input.error };
       }
       // Anything else (server down, 403, 500): retry the same request after the backoff.
       return { state, events: [], backoff: true, error: input.error };
@@ -120,14 +130,16 @@ function fromListed<T extends KubernetesObject>(
     case 'WatchStarted':
       // The stream is open: read events from the same resourceVersion.
       return {
-        state: { phase: 'Watching', resourceVersion: state.resourceVersion },
+        state: { phase: 'Watching', resourceVersion: state.resourceVersion, events: 0 },
         events: [],
         backoff: false,
       };
     case 'WatchFailed':
-      // 410 Gone: our resourceVersion was compacted away; only a fresh list can tell what changed.
+      // 410 Gone: our resourceVersion was compacted away; only a fresh list can tell what changed. After the
+      // (jittered) backoff: a compaction expires every informer's resourceVersion at once, and relisting together
+      // would hit the API server with all their lists at the same instant.
       if (isResourceExpired(input.error))
-        return { state: empty, events: [], backoff: false, error: input.error };
+        return { state: empty, events: [], backoff: true, error: input.error };
       // Server down or overloaded: try the watch again from the same resourceVersion after the backoff.
       return { state, events: [], backoff: true, error: input.error };
     default:
@@ -143,13 +155,18 @@ function fromWatching<T extends KubernetesObject>(
   switch (input.type) {
     case 'WatchEvent':
       return fromWatchEvent(state, input.event, action);
-    case 'WatchClosed':
+    case 'WatchClosed': {
+      const resume: WatcherState = { phase: 'InitListed', resourceVersion: state.resourceVersion };
+      // Closed at once with nothing delivered: not the server's timeoutSeconds; back off before reopening.
+      if (state.events === 0 && input.openForMs < shortWatchMs) {
+        const error = new Error(
+          `${action}: very short watch: closed after ${Math.round(input.openForMs)} ms without an event`,
+        );
+        return { state: resume, events: [], backoff: true, error };
+      }
       // The server's timeoutSeconds: routine; resume from the last resourceVersion at once.
-      return {
-        state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
-        events: [],
-        backoff: false,
-      };
+      return { state: resume, events: [], backoff: false };
+    }
     case 'WatchBroken':
       // Disconnect or silence: resume from the last resourceVersion, after the backoff (the server may be down).
       return {
@@ -169,7 +186,7 @@ function fromWatchEvent<T extends KubernetesObject>(
   action: string,
 ): WatcherStep<T> {
   const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
-  const watching: WatcherState = { phase: 'Watching', resourceVersion };
+  const watching: WatcherState = { phase: 'Watching', resourceVersion, events: state.events + 1 };
   switch (event.type) {
     case 'ADDED':
     case 'MODIFIED':
@@ -182,8 +199,9 @@ function fromWatchEvent<T extends KubernetesObject>(
     case 'ERROR': {
       const status = event.object as StatusBody;
       const error = apiErrorFromStatus(action, status.code ?? 500, status);
-      // "too old resource version" (410): relist from scratch, and the relist's diff yields what was missed.
-      if (isResourceExpired(error)) return { state: empty, events: [], backoff: false, error };
+      // "too old resource version" (410): relist from scratch after the backoff (see WatchFailed), and the
+      // relist's diff yields what was missed.
+      if (isResourceExpired(error)) return { state: empty, events: [], backoff: true, error };
       // Other in-stream errors: reopen from the last good resourceVersion after the backoff.
       return {
         state: { phase: 'InitListed', resourceVersion: state.resourceVersion },

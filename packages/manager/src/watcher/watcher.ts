@@ -61,6 +61,8 @@ interface WatcherBaseOptions<T extends KubernetesObject> extends WatcherTuning, 
   readonly kind: ResourceKind<T>;
   /** Told about each failure the watcher recovers from (with the verb and kind in the message). Default: ignored. */
   readonly onError?: (error: Error) => void;
+  /** A monotonic clock in ms, to time watches; default `performance.now`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -120,6 +122,8 @@ export class Watcher<T extends KubernetesObject> {
   /** Lists and watches until `signal` aborts; each call starts over from an empty state. */
   async *events(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
     let stream: WatchLines | undefined;
+    let openedAt = 0;
+    const now = this.#options.now ?? (() => performance.now());
     this.#state = { phase: 'Empty' };
     try {
       while (!signal.aborted) {
@@ -137,6 +141,7 @@ export class Watcher<T extends KubernetesObject> {
               // Watching means the server accepted the watch, not that we asked for one.
               this.#phase = 'Watching';
               stream = opened;
+              openedAt = now();
               input = { type: 'WatchStarted' };
             } else {
               input = opened;
@@ -145,7 +150,7 @@ export class Watcher<T extends KubernetesObject> {
           }
           case 'Watching':
             if (!stream) throw new Error('watcher is Watching without an open stream');
-            input = await this.readEvent(stream);
+            input = await this.readEvent(stream, () => now() - openedAt);
             break;
         }
         // The request may have ended because we were stopped; then its outcome means nothing.
@@ -157,7 +162,7 @@ export class Watcher<T extends KubernetesObject> {
         }
         this.#state = step.state;
         for (const event of step.events) yield event;
-        if (step.error !== undefined) this.report(step.error, step.backoff);
+        if (step.error !== undefined) this.report(step);
         if (step.backoff) {
           this.#phase = 'Backoff';
           await sleep(this.#backoff.next(), signal);
@@ -201,11 +206,11 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async readEvent(stream: WatchLines): Promise<WatcherInput<T>> {
+  private async readEvent(stream: WatchLines, openForMs: () => number): Promise<WatcherInput<T>> {
     const timeoutMs = this.#options.inactivityTimeoutMs ?? 180_000;
     try {
       const read = await stream.next(timeoutMs);
-      if (read.type === 'end') return { type: 'WatchClosed' };
+      if (read.type === 'end') return { type: 'WatchClosed', openForMs: openForMs() };
       if (read.type === 'silent') {
         return {
           type: 'WatchBroken',
@@ -236,9 +241,17 @@ export class Watcher<T extends KubernetesObject> {
     return actionOf({ verb, method: 'GET', kind: this.kind, namespace });
   }
 
-  private report(error: unknown, retrying: boolean): void {
-    const message = errorMessage(error);
-    const next = retrying ? 'retrying after backoff' : 'relisting';
-    this.#options.onError?.(new Error(`${message}; ${next}`, { cause: error }));
+  /** Tells `onError` what failed and what happens next. */
+  private report(step: WatcherStep<T>): void {
+    const message = errorMessage(step.error);
+    const relist = step.state.phase === 'Empty';
+    const next = relist
+      ? step.backoff
+        ? '; relisting after backoff'
+        : '; relisting'
+      : step.backoff
+        ? '; retrying after backoff'
+        : '';
+    this.#options.onError?.(new Error(`${message}${next}`, { cause: step.error }));
   }
 }

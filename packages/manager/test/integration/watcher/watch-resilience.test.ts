@@ -9,6 +9,7 @@ import { KubeClient } from '../../../src/client/kube-client.js';
 import { ConfigMap, Namespace, Secret } from '../../../src/kinds/builtin-kinds.js';
 import { configMap } from '../../support/config-map.js';
 import { EventLog } from '../../support/event-log.js';
+import { HttpProxy } from '../../support/http-proxy.js';
 import { apiServerRequests } from '../../support/metrics.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -17,7 +18,7 @@ import { waitFor } from '../../support/wait-for.js';
  * The informer talks to the API server through a TCP proxy the test controls, so the test decides when its watch
  * is down; the test's own writes go direct.
  */
-describe('watch resilience: disconnects, silence and API server restarts', () => {
+describe('watch resilience: disconnects, silence, API server restarts and watches closed at once', () => {
   let env: ControlPlane;
   let proxy: TcpProxy;
   let api: KubeClient;
@@ -150,5 +151,42 @@ describe('watch resilience: disconnects, silence and API server restarts', () =>
     process.stdout.write(
       `# after the restart the informer ${relisted ? 'got 410 Gone and relisted' : 'resumed its watch'}\n`,
     );
+  });
+
+  it('backs off when every watch is closed at once, instead of reopening it in a hot loop', async () => {
+    const ns = 'closed-at-once';
+    await api.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const lb = await HttpProxy.start(env.kubeConfig);
+    lb.closeWatchesAtOnce = true;
+    const errors: string[] = [];
+    // The default backoff (800 ms doubling, 25% jitter), as a manager would run it.
+    const cache = new SharedInformerCache({
+      kubeConfig: lb.kubeConfig(),
+      resyncPeriodMs: 0,
+      onError: (e) => errors.push(e.message),
+    });
+    cache.getInformer(ConfigMap, { namespace: ns });
+    const stop = new AbortController();
+    const running = cache.start(stop.signal);
+    try {
+      assert.equal(await cache.waitForCacheSync(), true);
+      const m0 = await env.apiServerMetrics();
+      const windowMs = 4000;
+      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      const m1 = await env.apiServerMetrics();
+      const watches =
+        apiServerRequests(m1, 'configmaps', 'WATCH') - apiServerRequests(m0, 'configmaps', 'WATCH');
+      // Backing off from 600-800 ms and doubling: at most ~4 watches in 4 s (a hot loop makes hundreds). At least
+      // 2: the informer did keep trying, and the API server counted what the proxy forwarded.
+      assert.ok(watches >= 2 && watches <= 6, `${watches} WATCH requests in ${windowMs} ms`);
+      assert.ok(
+        errors.some((e) => /very short watch/.test(e)),
+        `expected a very short watch among:\n${errors.slice(0, 5).join('\n')}`,
+      );
+    } finally {
+      stop.abort();
+      await running;
+      await lb.stop();
+    }
   });
 });
