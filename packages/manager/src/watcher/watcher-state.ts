@@ -11,8 +11,12 @@ import {
  * is a loop of "do what the state says, feed the outcome to {@link transition}".
  */
 export type WatcherState =
-  /** Nothing listed (start, or after 410 Gone): next, LIST the first page. */
-  | { readonly phase: 'Empty' }
+  /**
+   * Nothing listed (start, or after 410 Gone): next, LIST the first page; with `unpaginated`, LIST everything in
+   * one response instead (after an expired continue token, as client-go's pager: a paginated list slower than the
+   * API server's compaction would only expire again).
+   */
+  | { readonly phase: 'Empty'; readonly unpaginated?: true }
   /** Part-way through a paginated LIST: next, LIST the page after `continueToken`. */
   | { readonly phase: 'InitPage'; readonly continueToken: string }
   /** Listed (or the watch dropped) at `resourceVersion`: next, open a WATCH from there. */
@@ -111,9 +115,14 @@ function fromListing<T extends KubernetesObject>(
       };
     }
     case 'ListFailed':
-      // An expired continue token (410): the snapshot is gone, start the list over (after the backoff).
+      // An expired continue token (410): the snapshot is gone. Start over with one unpaginated list, at once.
       if (state.phase === 'InitPage' && isResourceExpired(input.error)) {
-        return { state: empty, events: [], backoff: true, error: input.error };
+        return {
+          state: { phase: 'Empty', unpaginated: true },
+          events: [],
+          backoff: false,
+          error: input.error,
+        };
       }
       // Anything else (server down, 403, 500): retry the same request after the backoff.
       return { state, events: [], backoff: true, error: input.error };

@@ -3,6 +3,7 @@ import type { ResourceKind } from '../kinds/resource-kind.js';
 import { actionOf } from '../rest/rest-client.js';
 import {
   RestListWatchSource,
+  type ListRequest,
   type ListResponse,
   type ListWatchSource,
   type WatchLines,
@@ -133,7 +134,12 @@ export class Watcher<T extends KubernetesObject> {
           case 'Empty':
           case 'InitPage':
             this.#phase = 'Listing';
-            input = await this.listPage(state.phase === 'InitPage' ? state.continueToken : undefined, signal);
+            input = await this.listPage(
+              state.phase === 'InitPage'
+                ? { limit: this.#options.pageSize ?? 500, continueToken: state.continueToken }
+                : { limit: state.unpaginated ? undefined : (this.#options.pageSize ?? 500) },
+              signal,
+            );
             break;
           case 'InitListed': {
             const opened = await this.openWatch(state.resourceVersion, signal);
@@ -174,12 +180,9 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async listPage(continueToken: string | undefined, signal: AbortSignal): Promise<WatcherInput<T>> {
+  private async listPage(request: ListRequest, signal: AbortSignal): Promise<WatcherInput<T>> {
     try {
-      const body: ListResponse = await this.#source.list(
-        { limit: this.#options.pageSize ?? 500, continueToken },
-        signal,
-      );
+      const body: ListResponse = await this.#source.list(request, signal);
       const items = (body.items ?? []).map((item) => this.withKind(item as T));
       const resourceVersion = body.metadata?.resourceVersion ?? '';
       const next = body.metadata?.continue;
@@ -244,14 +247,11 @@ export class Watcher<T extends KubernetesObject> {
   /** Tells `onError` what failed and what happens next. */
   private report(step: WatcherStep<T>): void {
     const message = errorMessage(step.error);
-    const relist = step.state.phase === 'Empty';
-    const next = relist
-      ? step.backoff
-        ? '; relisting after backoff'
-        : '; relisting'
-      : step.backoff
-        ? '; retrying after backoff'
-        : '';
+    let next = step.backoff ? '; retrying after backoff' : '';
+    if (step.state.phase === 'Empty') {
+      if (step.state.unpaginated) next = '; listing everything in one response instead';
+      else next = step.backoff ? '; relisting after backoff' : '; relisting';
+    }
     this.#options.onError?.(new Error(`${message}${next}`, { cause: step.error }));
   }
 }

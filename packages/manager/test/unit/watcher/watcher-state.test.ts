@@ -65,9 +65,27 @@ describe('watcher state machine', () => {
       assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '7' });
     });
 
-    it('relists from scratch after the backoff when the continue token expired (410)', () => {
+    it('falls back to one unpaginated list, at once, when the continue token expired (410)', () => {
       const s = step({ phase: 'InitPage', continueToken: 'c1' }, { type: 'ListFailed', error: gone });
-      assert.deepEqual(s.state, { phase: 'Empty' });
+      assert.deepEqual(s.state, { phase: 'Empty', unpaginated: true });
+      assert.equal(s.backoff, false);
+      assert.equal(s.error, gone);
+      // The full list starts a new Init: the pages buffered so far are superseded.
+      const full = step(s.state, {
+        type: 'ListPage',
+        items: [cm('a', '5'), cm('b', '6')],
+        resourceVersion: '9',
+      });
+      assert.deepEqual(
+        full.events.map((e) => e.type),
+        ['Init', 'InitApply', 'InitApply', 'InitDone'],
+      );
+      assert.deepEqual(full.state, { phase: 'InitListed', resourceVersion: '9' });
+    });
+
+    it('retries the unpaginated list itself after the backoff when it fails', () => {
+      const s = step({ phase: 'Empty', unpaginated: true }, { type: 'ListFailed', error: unavailable });
+      assert.deepEqual(s.state, { phase: 'Empty', unpaginated: true });
       assert.equal(s.backoff, true);
     });
 

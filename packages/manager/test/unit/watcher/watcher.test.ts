@@ -392,6 +392,39 @@ describe('Watcher (the driver)', { timeout: 10_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  it("lists everything in one response when a continue token expired, as client-go's pager", async () => {
+    const expired = new ApiError(
+      'list v1 ConfigMap in namespace default: 410 Gone: The provided continue parameter is too old',
+      410,
+      'Expired',
+    );
+    const { log, errors } = await run(
+      {
+        lists: [page('', [cm('a', '5')], 'c1'), expired, page('9', [cm('a', '5'), cm('b', '8')])],
+        watches: [[event('ADDED', cm('d', '10'))]],
+      },
+      has('Apply d@10'),
+      { pageSize: 1 },
+    );
+    assert.deepEqual(log, [
+      'list limit=1',
+      'Init',
+      'InitApply a@5',
+      'list limit=1 continue=c1',
+      'list limit=none',
+      'Init',
+      'InitApply a@5',
+      'InitApply b@8',
+      'InitDone @9',
+      'watch rv=9',
+      'Apply d@10',
+    ]);
+    assert.match(
+      errors[0] ?? '',
+      /continue parameter is too old; listing everything in one response instead$/,
+    );
+  });
+
   it('stops when its signal aborts: the open stream is closed and the phase is Stopped', async () => {
     const { watcher, source, log } = await run({ lists: [page('7', [])], watches: [[]] }, has('InitDone @7'));
     assert.deepEqual(log, ['list limit=500', 'Init', 'InitDone @7']);
