@@ -57,6 +57,8 @@ export interface InformerHealth {
   readonly lastEventAgeMs: number | undefined;
   /** The last failure, while it is the latest news from this informer. */
   readonly lastError: string | undefined;
+  /** Why the informer stopped for good (see `SharedInformer.failure`); it is then `Stopped`. */
+  readonly failure: string | undefined;
 }
 
 interface Entry {
@@ -259,8 +261,21 @@ export class SharedInformerCache implements Cache {
       phase: informer.phase,
       lastEventAgeMs: informer.lastEventAgeMs(now),
       lastError: informer.lastError?.message,
+      failure: informer.failure?.message,
     }));
   }
+
+  /**
+   * A `/healthz` check (a `Checker`): throws, naming them, while some informer has failed for good (see
+   * `SharedInformer.failure`). A stalled or unsynced informer fails readiness, not this: waiting may heal it; a
+   * failed one stays failed until the process restarts with a clean cache. Bound, so it can be passed as is.
+   */
+  readonly livenessCheck = (): void => {
+    const failed = [...this.#entries.values()].flatMap(({ informer }) =>
+      informer.failure ? [informer.failure.message] : [],
+    );
+    if (failed.length > 0) throw new Error(failed.join('; '));
+  };
 
   /**
    * An informer whose store can answer a read in `namespace` (undefined: all namespaces): full objects, no

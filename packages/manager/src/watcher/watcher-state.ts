@@ -27,17 +27,21 @@ export type WatcherState =
    */
   | { readonly phase: 'Watching'; readonly resourceVersion: string; readonly events: number };
 
-/** One line of a watch stream, as the API server sends it. */
-export interface RawWatchEvent<T extends KubernetesObject> {
+/**
+ * One line of a watch stream, as the API server sends it. The watcher gets it as unchecked JSON: a type it does
+ * not know, or an object without a name, is skipped and reported rather than trusted.
+ */
+export interface RawWatchEvent {
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  readonly object: T | StatusBody;
+  readonly object: KubernetesObject | StatusBody;
 }
 
 /** The outcome of the request a state called for. */
-export type WatcherInput<T extends KubernetesObject> =
+export type WatcherInput =
   | {
       readonly type: 'ListPage';
-      readonly items: readonly T[];
+      /** Unchecked JSON; items that are not objects with a name are skipped and reported. */
+      readonly items: readonly unknown[];
       readonly resourceVersion: string;
       /** Set when more pages follow. */
       readonly continueToken?: string;
@@ -45,7 +49,8 @@ export type WatcherInput<T extends KubernetesObject> =
   | { readonly type: 'ListFailed'; readonly error: unknown }
   | { readonly type: 'WatchStarted' }
   | { readonly type: 'WatchFailed'; readonly error: unknown }
-  | { readonly type: 'WatchEvent'; readonly event: RawWatchEvent<T> }
+  /** One parsed line of the stream, unchecked (see {@link RawWatchEvent}). */
+  | { readonly type: 'WatchEvent'; readonly event: unknown }
   /** The server ended the stream cleanly (its `timeoutSeconds` elapsed, or a proxy cut it short) after `openForMs`. */
   | { readonly type: 'WatchClosed'; readonly openForMs: number }
   /** The connection broke, a line did not parse, or the stream went silent past the inactivity timeout. */
@@ -56,8 +61,19 @@ export interface WatcherStep<T extends KubernetesObject> {
   readonly state: WatcherState;
   readonly events: readonly WatcherEvent<T>[];
   readonly backoff: boolean;
-  /** Why the step failed, for the log; the watcher itself recovers. */
+  /** Why the step failed, or what it skipped, for the log; the watcher itself recovers. */
   readonly error?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An object the store can file: a JSON object whose `metadata.name` is a non-empty string. */
+function isNamedObject(value: unknown): value is KubernetesObject {
+  if (!isRecord(value) || !isRecord(value.metadata)) return false;
+  const name = value.metadata.name;
+  return typeof name === 'string' && name !== '';
 }
 
 const empty: WatcherState = { phase: 'Empty' };
@@ -69,8 +85,10 @@ const empty: WatcherState = { phase: 'Empty' };
  */
 export const shortWatchMs = 1000;
 
-function resourceVersionOf(obj: KubernetesObject | StatusBody): string | undefined {
-  return (obj as KubernetesObject).metadata?.resourceVersion;
+function resourceVersionOf(obj: unknown): string | undefined {
+  if (!isRecord(obj) || !isRecord(obj.metadata)) return undefined;
+  const resourceVersion = obj.metadata.resourceVersion;
+  return typeof resourceVersion === 'string' && resourceVersion !== '' ? resourceVersion : undefined;
 }
 
 /**
@@ -79,14 +97,14 @@ function resourceVersionOf(obj: KubernetesObject | StatusBody): string | undefin
  */
 export function transition<T extends KubernetesObject>(
   state: WatcherState,
-  input: WatcherInput<T>,
+  input: WatcherInput,
   /** Names the watch in errors made from in-stream `ERROR` events, e.g. `watch v1 ConfigMap`. */
   action = 'watch',
 ): WatcherStep<T> {
   switch (state.phase) {
     case 'Empty':
     case 'InitPage':
-      return fromListing(state, input);
+      return fromListing(state, input, action);
     case 'InitListed':
       return fromListed(state, input);
     case 'Watching':
@@ -96,23 +114,37 @@ export function transition<T extends KubernetesObject>(
 
 function fromListing<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'Empty' | 'InitPage' }>,
-  input: WatcherInput<T>,
+  input: WatcherInput,
+  action: string,
 ): WatcherStep<T> {
   switch (input.type) {
     case 'ListPage': {
       const events: WatcherEvent<T>[] = state.phase === 'Empty' ? [{ type: 'Init' }] : [];
-      for (const object of input.items) events.push({ type: 'InitApply', object });
+      let skipped = 0;
+      for (const object of input.items) {
+        if (isNamedObject(object)) events.push({ type: 'InitApply', object: object as T });
+        else skipped++;
+      }
+      // Nothing without a name can be stored or read by key; the rest of the list is still the truth.
+      const error =
+        skipped === 0
+          ? undefined
+          : new Error(
+              `${action}: skipped ${skipped} listed ${skipped === 1 ? 'item that is not an object' : 'items that are not objects'} with a metadata.name`,
+            );
       // More pages: keep listing at the same snapshot.
       if (input.continueToken) {
-        return { state: { phase: 'InitPage', continueToken: input.continueToken }, events, backoff: false };
+        const next: WatcherState = { phase: 'InitPage', continueToken: input.continueToken };
+        return error
+          ? { state: next, events, backoff: false, error }
+          : { state: next, events, backoff: false };
       }
       // Last page: the store can be swapped, and the watch starts where the list's snapshot ends.
       events.push({ type: 'InitDone', resourceVersion: input.resourceVersion });
-      return {
-        state: { phase: 'InitListed', resourceVersion: input.resourceVersion },
-        events,
-        backoff: false,
-      };
+      const listed: WatcherState = { phase: 'InitListed', resourceVersion: input.resourceVersion };
+      return error
+        ? { state: listed, events, backoff: false, error }
+        : { state: listed, events, backoff: false };
     }
     case 'ListFailed':
       // An expired continue token (410): the snapshot is gone. Start over with one unpaginated list, at once.
@@ -133,7 +165,7 @@ function fromListing<T extends KubernetesObject>(
 
 function fromListed<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'InitListed' }>,
-  input: WatcherInput<T>,
+  input: WatcherInput,
 ): WatcherStep<T> {
   switch (input.type) {
     case 'WatchStarted':
@@ -158,7 +190,7 @@ function fromListed<T extends KubernetesObject>(
 
 function fromWatching<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'Watching' }>,
-  input: WatcherInput<T>,
+  input: WatcherInput,
   action: string,
 ): WatcherStep<T> {
   switch (input.type) {
@@ -191,22 +223,36 @@ function fromWatching<T extends KubernetesObject>(
 
 function fromWatchEvent<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'Watching' }>,
-  event: RawWatchEvent<T>,
+  event: unknown,
   action: string,
 ): WatcherStep<T> {
+  // Skipped events still count as delivered (the stream is alive) and, as client-go, still advance the
+  // resourceVersion: the server has moved past them, and so does a reconnect.
+  if (!isRecord(event)) {
+    const error = new Error(`${action}: skipped a watch event that is not an object`);
+    return { state: { ...state, events: state.events + 1 }, events: [], backoff: false, error };
+  }
   const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
   const watching: WatcherState = { phase: 'Watching', resourceVersion, events: state.events + 1 };
   switch (event.type) {
     case 'ADDED':
     case 'MODIFIED':
-      return { state: watching, events: [{ type: 'Apply', object: event.object as T }], backoff: false };
-    case 'DELETED':
-      return { state: watching, events: [{ type: 'Delete', object: event.object as T }], backoff: false };
+    case 'DELETED': {
+      if (!isNamedObject(event.object)) {
+        const article = event.type === 'ADDED' ? 'an' : 'a';
+        const error = new Error(
+          `${action}: skipped ${article} ${event.type} event whose object has no metadata.name`,
+        );
+        return { state: watching, events: [], backoff: false, error };
+      }
+      const type = event.type === 'DELETED' ? 'Delete' : 'Apply';
+      return { state: watching, events: [{ type, object: event.object as T }], backoff: false };
+    }
     case 'BOOKMARK':
       // Progress without a change: remember it, so a reconnect resumes from here and not from before.
       return { state: watching, events: [{ type: 'Bookmark', resourceVersion }], backoff: false };
     case 'ERROR': {
-      const status = event.object as StatusBody;
+      const status: StatusBody = isRecord(event.object) ? event.object : {};
       const error = apiErrorFromStatus(action, status.code ?? 500, status);
       // "too old resource version" (410): relist from scratch after the backoff (see WatchFailed), and the
       // relist's diff yields what was missed.
@@ -218,6 +264,13 @@ function fromWatchEvent<T extends KubernetesObject>(
         backoff: true,
         error,
       };
+    }
+    default: {
+      // A type this client does not know (a newer server?): skip it, as client-go does, and keep watching.
+      const error = new Error(
+        `${action}: skipped a watch event of unknown type ${JSON.stringify(event.type)}`,
+      );
+      return { state: watching, events: [], backoff: false, error };
     }
   }
 }

@@ -8,13 +8,7 @@ import {
   type ListWatchSource,
   type WatchLines,
 } from './list-watch-source.js';
-import {
-  transition,
-  type RawWatchEvent,
-  type WatcherInput,
-  type WatcherState,
-  type WatcherStep,
-} from './watcher-state.js';
+import { transition, type WatcherInput, type WatcherState, type WatcherStep } from './watcher-state.js';
 import { defaultWatchBackoff, type Backoff } from './backoff.js';
 import type { WatcherEvent } from './watcher-event.js';
 import { errorMessage } from '../internal/errors/error-message.js';
@@ -129,7 +123,7 @@ export class Watcher<T extends KubernetesObject> {
     try {
       while (!signal.aborted) {
         const state: WatcherState = this.#state;
-        let input: WatcherInput<T>;
+        let input: WatcherInput;
         switch (state.phase) {
           case 'Empty':
           case 'InitPage':
@@ -161,13 +155,13 @@ export class Watcher<T extends KubernetesObject> {
         }
         // The request may have ended because we were stopped; then its outcome means nothing.
         if (isAborted(signal)) break;
-        const step: WatcherStep<T> = transition(state, input, this.action('watch'));
+        const step: WatcherStep<T> = transition<T>(state, input, this.action('watch'));
         if (step.state.phase !== 'Watching' && stream) {
           stream.close();
           stream = undefined;
         }
         this.#state = step.state;
-        for (const event of step.events) yield event;
+        for (const event of step.events) yield this.withKindOf(event);
         if (step.error !== undefined) this.report(step);
         if (step.backoff) {
           this.#phase = 'Backoff';
@@ -180,10 +174,10 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async listPage(request: ListRequest, signal: AbortSignal): Promise<WatcherInput<T>> {
+  private async listPage(request: ListRequest, signal: AbortSignal): Promise<WatcherInput> {
     try {
       const body: ListResponse = await this.#source.list(request, signal);
-      const items = (body.items ?? []).map((item) => this.withKind(item as T));
+      const items = body.items ?? [];
       const resourceVersion = body.metadata?.resourceVersion ?? '';
       const next = body.metadata?.continue;
       return next
@@ -194,10 +188,7 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async openWatch(
-    resourceVersion: string,
-    signal: AbortSignal,
-  ): Promise<WatchLines | WatcherInput<T>> {
+  private async openWatch(resourceVersion: string, signal: AbortSignal): Promise<WatchLines | WatcherInput> {
     const minTimeout = this.#options.minWatchTimeoutSeconds ?? 300;
     try {
       return await this.#source.watch(
@@ -209,7 +200,7 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async readEvent(stream: WatchLines, openForMs: () => number): Promise<WatcherInput<T>> {
+  private async readEvent(stream: WatchLines, openForMs: () => number): Promise<WatcherInput> {
     const timeoutMs = this.#options.inactivityTimeoutMs ?? 180_000;
     try {
       const read = await stream.next(timeoutMs);
@@ -220,8 +211,8 @@ export class Watcher<T extends KubernetesObject> {
           error: new Error(`${this.action('watch')}: no event or bookmark for ${timeoutMs} ms; reconnecting`),
         };
       }
-      const event = JSON.parse(read.line) as RawWatchEvent<T>;
-      if (event.type !== 'ERROR' && event.type !== 'BOOKMARK') this.withKind(event.object as T);
+      // Unchecked: the state machine skips what is not a watch event it can apply.
+      const event: unknown = JSON.parse(read.line);
       return { type: 'WatchEvent', event };
     } catch (error) {
       const why = errorMessage(error);
@@ -233,10 +224,12 @@ export class Watcher<T extends KubernetesObject> {
   }
 
   /** List items carry no apiVersion/kind, and metadata-only objects carry PartialObjectMetadata's: set the kind's. */
-  private withKind(obj: T): T {
-    obj.apiVersion = this.kind.apiVersion;
-    obj.kind = this.kind.kind;
-    return obj;
+  private withKindOf(event: WatcherEvent<T>): WatcherEvent<T> {
+    if ('object' in event) {
+      event.object.apiVersion = this.kind.apiVersion;
+      event.object.kind = this.kind.kind;
+    }
+    return event;
   }
 
   private action(verb: string): string {

@@ -12,8 +12,8 @@ const cm = (name: string, resourceVersion: string): V1ConfigMap => ({
 const gone = new ApiError('watch v1 ConfigMap: 410 Gone: too old resource version', 410, 'Expired');
 const unavailable = new Error('list v1 ConfigMap: request to 127.0.0.1:6443 failed: ECONNREFUSED');
 
-function step(state: WatcherState, input: WatcherInput<V1ConfigMap>) {
-  return transition(state, input, 'watch v1 ConfigMap');
+function step(state: WatcherState, input: WatcherInput) {
+  return transition<V1ConfigMap>(state, input, 'watch v1 ConfigMap');
 }
 
 describe('watcher state machine', () => {
@@ -50,6 +50,23 @@ describe('watcher state machine', () => {
       assert.equal(s.backoff, true);
       assert.equal(s.error, unavailable);
     });
+  });
+
+  it('skips listed items that are not objects with a name, and reports how many', () => {
+    const s = step(
+      { phase: 'Empty' },
+      { type: 'ListPage', items: [cm('a', '5'), { metadata: {} }, 7], resourceVersion: '9' },
+    );
+    assert.deepEqual(
+      s.events.map((e) => e.type),
+      ['Init', 'InitApply', 'InitDone'],
+    );
+    assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '9' });
+    assert.equal(s.backoff, false);
+    assert.equal(
+      String(s.error),
+      'Error: watch v1 ConfigMap: skipped 2 listed items that are not objects with a metadata.name',
+    );
   });
 
   describe('InitPage (part-way through a paginated list)', () => {
@@ -197,6 +214,34 @@ describe('watcher state machine', () => {
       const s = step(watching, { type: 'WatchEvent', event: { type: 'ERROR', object: status } });
       assert.deepEqual(s.state, { phase: 'InitListed', resourceVersion: '7' });
       assert.equal(s.backoff, true);
+    });
+
+    it('skips an event of an unknown type, keeps watching, and still advances the resourceVersion', () => {
+      const s = step(watching, { type: 'WatchEvent', event: { type: 'RESTARTED', object: cm('c', '8') } });
+      assert.deepEqual(s.state, { phase: 'Watching', resourceVersion: '8', events: 1 });
+      assert.deepEqual(s.events, []);
+      assert.equal(s.backoff, false);
+      assert.ok(s.error instanceof Error);
+      assert.equal(s.error.message, 'watch v1 ConfigMap: skipped a watch event of unknown type "RESTARTED"');
+    });
+
+    it('skips an ADDED, MODIFIED or DELETED event whose object has no name, or is no object at all', () => {
+      for (const object of [
+        { metadata: { resourceVersion: '8' } },
+        { metadata: { name: '' } },
+        null,
+        'x',
+        [1],
+      ]) {
+        const s = step(watching, { type: 'WatchEvent', event: { type: 'MODIFIED', object } });
+        assert.deepEqual(s.events, [], JSON.stringify(object));
+        assert.equal(s.state.phase, 'Watching');
+        assert.equal(s.backoff, false);
+        assert.match(String(s.error), /skipped a MODIFIED event whose object has no metadata\.name/);
+      }
+      const notAnEvent = step(watching, { type: 'WatchEvent', event: 42 });
+      assert.deepEqual(notAnEvent.state, { ...watching, events: 1 });
+      assert.match(String(notAnEvent.error), /skipped a watch event that is not an object/);
     });
 
     it('refuses inputs that cannot follow a watch (a programming error, not a server error)', () => {

@@ -425,6 +425,54 @@ describe('Watcher (the driver)', { timeout: 10_000 }, () => {
     );
   });
 
+  it('skips and reports an event of an unknown type, and keeps watching', async () => {
+    const { log, errors } = await run(
+      {
+        lists: [page('7', [])],
+        watches: [[event('RESTARTED', cm('x', '8')), event('ADDED', cm('d', '9'))]],
+      },
+      has('Apply d@9'),
+    );
+    assert.deepEqual(log.slice(3), ['watch rv=7', 'Apply d@9']);
+    assert.deepEqual(errors, [
+      'watch v1 ConfigMap in namespace default: skipped a watch event of unknown type "RESTARTED"',
+    ]);
+  });
+
+  it('skips and reports watch events and listed items that are not objects with a name', async () => {
+    const { log, errors } = await run(
+      {
+        lists: [page('7', [cm('a', '5'), { metadata: { resourceVersion: '6' } }, 'junk'])],
+        watches: [
+          [
+            event('ADDED', { metadata: { namespace: 'default', resourceVersion: '8' } }),
+            event('MODIFIED', null),
+            JSON.stringify({ type: 'DELETED' }),
+            '42',
+            event('ADDED', cm('d', '9')),
+          ],
+        ],
+      },
+      has('Apply d@9'),
+    );
+    // Nothing without a name can be stored or looked up; the rest of the list and of the watch goes on.
+    assert.deepEqual(log, [
+      'list limit=500',
+      'Init',
+      'InitApply a@5',
+      'InitDone @7',
+      'watch rv=7',
+      'Apply d@9',
+    ]);
+    assert.deepEqual(errors, [
+      'watch v1 ConfigMap in namespace default: skipped 2 listed items that are not objects with a metadata.name',
+      'watch v1 ConfigMap in namespace default: skipped an ADDED event whose object has no metadata.name',
+      'watch v1 ConfigMap in namespace default: skipped a MODIFIED event whose object has no metadata.name',
+      'watch v1 ConfigMap in namespace default: skipped a DELETED event whose object has no metadata.name',
+      'watch v1 ConfigMap in namespace default: skipped a watch event that is not an object',
+    ]);
+  });
+
   it('stops when its signal aborts: the open stream is closed and the phase is Stopped', async () => {
     const { watcher, source, log } = await run({ lists: [page('7', [])], watches: [[]] }, has('InitDone @7'));
     assert.deepEqual(log, ['list limit=500', 'Init', 'InitDone @7']);
