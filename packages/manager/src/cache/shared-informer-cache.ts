@@ -13,6 +13,7 @@ import { SharedInformer, isPermanentListError } from './shared-informer.js';
 import type { TransformFunc } from './strip-managed-fields.js';
 import type { WatcherTuning } from '../watcher/watcher.js';
 import { errorMessage } from '../internal/errors/error-message.js';
+import { ApiError, isForbidden } from '../apierrors/api-error.js';
 
 /** Options of a {@link SharedInformerCache}. */
 export interface SharedInformerCacheOptions {
@@ -64,6 +65,10 @@ export interface InformerHealth {
 interface Entry {
   readonly informer: SharedInformer<KubernetesObject>;
   running: Promise<void> | undefined;
+  /** Stops this informer alone (when a read made it and it cannot list). */
+  readonly stop: AbortController;
+  /** Made by a read, and asked for by nobody through `getInformer` since: removable when it cannot list. */
+  onlyForReads: boolean;
 }
 
 /**
@@ -110,6 +115,12 @@ export class SharedInformerCache implements Cache {
     kind: ResourceKind<T>,
     options: InformerOptions = {},
   ): SharedInformer<T> {
+    const entry = this.entryFor(kind, options);
+    entry.onlyForReads = false;
+    return entry.informer as unknown as SharedInformer<T>;
+  }
+
+  private entryFor<T extends KubernetesObject>(kind: ResourceKind<T>, options: InformerOptions): Entry {
     const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const normalized: InformerOptions = {
       namespace,
@@ -130,12 +141,17 @@ export class SharedInformerCache implements Cache {
         watcher: this.#options.watcher,
         onError: this.#options.onError,
       });
-      entry = { informer: informer as unknown as SharedInformer<KubernetesObject>, running: undefined };
+      entry = {
+        informer: informer as unknown as SharedInformer<KubernetesObject>,
+        running: undefined,
+        stop: new AbortController(),
+        onlyForReads: true,
+      };
       this.#entries.set(key, entry);
       if (this.#readYourWrites.enabled && canAnswerReads(entry.informer)) this.observeWrites(entry.informer);
       if (this.#signal) this.run(entry, this.#signal);
     }
-    return entry.informer as unknown as SharedInformer<T>;
+    return entry;
   }
 
   indexField<T extends KubernetesObject>(
@@ -175,11 +191,12 @@ export class SharedInformerCache implements Cache {
   /** True once started and every informer made so far has synced; false if `signal` aborts first. */
   async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
-      const informers = [...this.#entries.values()].map((e) => e.informer);
-      const results = await Promise.all(informers.map((i) => i.waitForSync(signal)));
-      if (results.includes(false)) return false;
+      const entries = [...this.#entries.values()];
+      const results = await Promise.all(entries.map((e) => e.informer.waitForSync(signal)));
+      // An informer a read made and removed (it could not list) does not hold the cache unsynced.
+      if (results.some((synced, i) => !synced && !(entries[i]?.stop.signal.aborted ?? false))) return false;
       // Informers made while we waited must sync too.
-      if (this.#entries.size === informers.length) return true;
+      if ([...this.#entries.values()].every((e) => entries.includes(e))) return true;
     }
   }
 
@@ -299,15 +316,46 @@ export class SharedInformerCache implements Cache {
       if (kind.namespaced && restricted && namespace !== restricted) {
         throw new Error(`${action}: the cache is restricted to namespace ${restricted}`);
       }
-      informer = this.informerFor(kind, { namespace });
+      // One informer per kind for all reads, as controller-runtime's cache: all namespaces (or the cache's one),
+      // never one per namespace read, which would add a LIST and a WATCH connection per namespace for good.
+      informer = this.entryFor(kind, {}).informer as unknown as SharedInformer<T>;
     }
     if (!informer.hasSynced()) {
-      // RBAC denials and missing CRDs do not heal by waiting: fail the read instead of hanging the reconcile.
-      const synced = await informer.waitForSync(signal, isPermanentListError);
+      let synced: boolean;
+      try {
+        // RBAC denials and missing CRDs do not heal by waiting: fail the read instead of hanging the reconcile.
+        synced = await informer.waitForSync(signal, isPermanentListError);
+      } catch (err) {
+        throw this.readFailed(informer, action, err);
+      }
       if (!synced)
         throw new Error(`${action}: the informer cache stopped before ${informer.describe()} synced`);
     }
     return informer;
+  }
+
+  /**
+   * A read's informer was refused its list (403, 404): retrying will not help, so an informer that only reads
+   * made is stopped and removed (no retries, nothing left failing `/readyz`; the next read tries afresh), and the
+   * read fails with the API's error, with a hint when RBAC refused a list of all namespaces.
+   */
+  private readFailed<T extends KubernetesObject>(
+    informer: SharedInformer<T>,
+    action: string,
+    err: unknown,
+  ): Error {
+    const cause = err instanceof Error && err.cause instanceof ApiError ? err.cause : err;
+    for (const [key, entry] of this.#entries) {
+      if ((entry.informer as unknown) !== informer || !entry.onlyForReads) continue;
+      this.#entries.delete(key);
+      entry.stop.abort();
+    }
+    const allNamespaces = informer.kind.namespaced && informer.namespace === undefined;
+    const hint =
+      allNamespaces && isForbidden(cause)
+        ? `; the cache reads ${kindId(informer.kind)} through one informer for all namespaces, which needs list and watch on it in all namespaces: grant them cluster-wide, restrict the cache to one namespace (defaultNamespace), or read with uncached: true`
+        : '';
+    return new Error(`${action}: ${errorMessage(cause)}${hint}`, { cause });
   }
 
   /** The informers that could answer a read of `kind` in `namespace` (undefined: all namespaces). */
@@ -352,7 +400,7 @@ export class SharedInformerCache implements Cache {
   }
 
   private run(entry: Entry, signal: AbortSignal): void {
-    entry.running = entry.informer.run(signal).catch((err: unknown) => {
+    entry.running = entry.informer.run(AbortSignal.any([signal, entry.stop.signal])).catch((err: unknown) => {
       const why = errorMessage(err);
       (this.#options.onError ?? ((e: Error) => process.stderr.write(`${e.message}\n`)))(
         new Error(`informer ${entry.informer.describe()} stopped: ${why}`, { cause: err }),
