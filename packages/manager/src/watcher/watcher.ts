@@ -162,7 +162,7 @@ export class Watcher<T extends KubernetesObject> {
         }
         this.#state = step.state;
         for (const event of step.events) yield this.withKindOf(event);
-        if (step.error !== undefined) this.report(step);
+        if (step.error !== undefined) this.report(state, step);
         if (step.backoff) {
           this.#phase = 'Backoff';
           await sleep(this.#backoff.next(), signal);
@@ -238,10 +238,11 @@ export class Watcher<T extends KubernetesObject> {
   }
 
   /** Tells `onError` what failed and what happens next. */
-  private report(step: WatcherStep<T>): void {
+  private report(from: WatcherState, step: WatcherStep<T>): void {
     const message = errorMessage(step.error);
     let next = step.backoff ? '; retrying after backoff' : '';
-    if (step.state.phase === 'Empty') {
+    // Into Empty from elsewhere is a relist; a list that failed and stays Empty is retried, as any request.
+    if (step.state.phase === 'Empty' && from.phase !== 'Empty') {
       if (step.state.unpaginated) next = '; listing everything in one response instead';
       else next = step.backoff ? '; relisting after backoff' : '; relisting';
     }
