@@ -185,6 +185,8 @@ export class SharedInformerCache implements Cache {
         );
       });
     }
+    // Pending writes end with the cache: no timer outlives it, no read waits on it.
+    this.#readYourWrites.stop();
     await Promise.all([...this.#entries.values()].flatMap((e) => (e.running ? [e.running] : [])));
   }
 
@@ -207,12 +209,13 @@ export class SharedInformerCache implements Cache {
         `get ${kind.apiVersion} ${kind.kind} ${key.name}: a namespaced kind needs key.namespace`,
       );
     }
+    const storeKey = objectKeyString({ namespace, name: key.name });
     const informer = await this.readerFor(
       kind,
       namespace,
       `get ${kind.apiVersion} ${kind.kind} ${objectKeyString(key)}`,
+      [storeKey],
     );
-    const storeKey = objectKeyString({ namespace, name: key.name });
     await this.awaitOwnWrites(informer, [storeKey]);
     const obj = informer.store.get(storeKey);
     // Copies: a caller that mutates what it read must not change the cache under every other reader.
@@ -226,11 +229,12 @@ export class SharedInformerCache implements Cache {
     // A cache restricted to one namespace lists that namespace when asked for all.
     const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const action = `list ${kind.apiVersion} ${kind.kind}${namespace ? ` in namespace ${namespace}` : ''}`;
-    const informer = await this.readerFor(kind, namespace, action);
-    await this.awaitOwnWrites(
-      informer,
-      this.#readYourWrites.keys(kindId(kind), (k) => !namespace || k.startsWith(`${namespace}/`)),
+    const pending = this.#readYourWrites.keys(
+      kindId(kind),
+      (k) => !namespace || k.startsWith(`${namespace}/`),
     );
+    const informer = await this.readerFor(kind, namespace, action, pending);
+    await this.awaitOwnWrites(informer, pending);
     let objects = options.index
       ? informer.store.byIndex(options.index.name, options.index.value)
       : informer.store.list();
@@ -248,7 +252,9 @@ export class SharedInformerCache implements Cache {
    * send it again: a second apply, or a create that fails 409 AlreadyExists. So a client on this cache records each
    * successful write here, with the resourceVersion the server returned, and a `get` or `list` touching that key
    * waits until the reading informer stores the key at exactly that resourceVersion (resourceVersions are opaque:
-   * equality is the only comparison allowed), or has deleted it, before answering from the store.
+   * equality is the only comparison allowed), or has deleted it, before answering from the store. With several
+   * informers able to answer (one for all namespaces, one for a namespace), a read prefers one that already shows
+   * the write, and otherwise waits for the one it reads, not for whichever shows the write first.
    *
    * The wait is bounded: an entry ends `readYourWritesTimeoutMs` after the write (default 1 s; logged at debug,
    * counted in `spoke_cache_read_your_writes_timeouts_total`), and then reads answer from the store as it is, as
@@ -259,11 +265,13 @@ export class SharedInformerCache implements Cache {
     if (!this.#readYourWrites.enabled) return;
     const namespace = kind.namespaced ? write.namespace : undefined;
     const key = objectKeyString({ namespace, name: write.name });
-    const readers = this.readersOf(kind, namespace);
     const expectation = { resourceVersion: write.resourceVersion, deleted: write.deleted };
-    // Nobody reads this key from memory, or the watch event beat the response (or the write changed nothing).
-    if (readers.every((i) => i.hasSynced() && showsWrite(expectation, i.store.get(key)))) return;
-    this.#readYourWrites.record(kindId(kind), key, expectation);
+    // Readers that show the write already (the watch event beat the response, or the write changed nothing) have
+    // nothing to wait for; with none left, nothing is recorded.
+    const readers = this.readersOf(kind, namespace).filter(
+      (i) => !(i.hasSynced() && showsWrite(expectation, i.store.get(key))),
+    );
+    this.#readYourWrites.record(kindId(kind), key, expectation, readers);
   }
 
   /** Every informer's health, for `/readyz`: an informer not Watching, or silent for minutes, is worth reporting. */
@@ -302,13 +310,21 @@ export class SharedInformerCache implements Cache {
     kind: ResourceKind<T>,
     namespace: string | undefined,
     action: string,
+    /** Store keys the read touches that have a pending write of this process. */
+    pendingKeys: readonly string[],
   ): Promise<SharedInformer<T>> {
     const signal = this.#signal;
     if (!signal) throw new Error(`${action}: the informer cache is not started; start the manager first`);
+    const id = kindId(kind);
+    // Prefer a synced informer that already shows this process's writes of those keys, then any synced one.
+    const rank = (i: SharedInformer<KubernetesObject>): number => {
+      if (!i.hasSynced()) return 0;
+      const fresh = pendingKeys.every((k) => this.#readYourWrites.isShownBy(id, k, i, i.store.get(k)));
+      return fresh ? 2 : 1;
+    };
     let candidate: SharedInformer<KubernetesObject> | undefined;
     for (const informer of this.readersOf(kind, namespace)) {
-      // Prefer a synced informer.
-      if (!candidate || (informer.hasSynced() && !candidate.hasSynced())) candidate = informer;
+      if (!candidate || rank(informer) > rank(candidate)) candidate = informer;
     }
     let informer = candidate as SharedInformer<T> | undefined;
     if (!informer) {
@@ -376,13 +392,13 @@ export class SharedInformerCache implements Cache {
     const id = kindId(informer.kind);
     informer.addEventHandler({
       onAdd: (obj) => {
-        this.#readYourWrites.observe(id, storeKeyOf(obj), obj);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), informer, obj);
       },
       onUpdate: (_old, obj) => {
-        this.#readYourWrites.observe(id, storeKeyOf(obj), obj);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), informer, obj);
       },
       onDelete: (obj) => {
-        this.#readYourWrites.observe(id, storeKeyOf(obj), undefined);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), informer, undefined);
       },
     });
   }
@@ -394,7 +410,7 @@ export class SharedInformerCache implements Cache {
   ): Promise<void> {
     if (keys.length === 0) return;
     const id = kindId(informer.kind);
-    if (await this.#readYourWrites.waitFor(id, keys, (k) => informer.store.get(k))) {
+    if (await this.#readYourWrites.waitFor(id, keys, informer, (k) => informer.store.get(k))) {
       readYourWritesWaits.inc({ kind: id });
     }
   }

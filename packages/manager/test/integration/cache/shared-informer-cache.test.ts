@@ -8,7 +8,9 @@ import { isForbidden, isNotFound } from '../../../src/apierrors/api-error.js';
 import { KubeClient } from '../../../src/client/kube-client.js';
 import { ConfigMap, Namespace, Role, RoleBinding, Secret } from '../../../src/kinds/builtin-kinds.js';
 import { defineKind } from '../../../src/kinds/resource-kind.js';
+import { ExponentialBackoff } from '../../../src/watcher/backoff.js';
 import { EventLog } from '../../support/event-log.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
 import { apiServerRequests, metricSum, openWatches, restClientRequestCount } from '../../support/metrics.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -320,5 +322,56 @@ describe('SharedInformerCache against a real API server', () => {
     assert.equal((await inNamespace.get(Secret, { namespace: ns, name: 'token' }))?.metadata?.name, 'token');
     const direct = await client.get(Secret, { namespace: ns, name: 'token' }, { uncached: true });
     assert.equal(direct?.metadata?.name, 'token');
+  });
+
+  it('reads its own write from the informer it reads: with two informers of a kind, not from the lagging one', async () => {
+    const ns = await namespace('two-informers');
+    await api.create(ConfigMap, configMap(ns, 'rw', { v: '1' }));
+    const proxy = await TcpProxy.start(new URL(env.server));
+    const { cache } = startedCache({
+      kubeConfig: proxy.kubeConfigFor(env.kubeConfig),
+      // Long enough that only the informers, not the timeout, can end the wait.
+      readYourWritesTimeoutMs: 30_000,
+      // A watch that breaks stays away this long: the lag the test needs.
+      watcher: { backoff: new ExponentialBackoff({ initialMs: 5000, maxMs: 5000, jitter: 0 }) },
+    });
+    try {
+      // Two informers that can answer a read of ns/rw: one for all namespaces (made first: reads prefer it) ...
+      const all = cache.getInformer(ConfigMap);
+      assert.equal(await cache.waitForCacheSync(), true);
+      await waitFor('the watch of all namespaces', () => all.phase === 'Watching');
+      // ... whose watch breaks now, so that it lags for its backoff, and one for the namespace, which keeps up.
+      proxy.cut();
+      await waitFor('the informer of all namespaces to back off', () => all.phase === 'Backoff');
+      proxy.heal();
+      const one = cache.getInformer(ConfigMap, { namespace: ns });
+      assert.equal(await cache.waitForCacheSync(), true);
+      await waitFor('the watch of the namespace', () => one.phase === 'Watching');
+
+      const client = new KubeClient({ kubeConfig: env.kubeConfig, cache });
+      const current = await client.get(ConfigMap, { namespace: ns, name: 'rw' }, { uncached: true });
+      assert.ok(current);
+      const written = await client.update(ConfigMap, { ...current, data: { v: '2' } });
+      const rv = written.metadata?.resourceVersion;
+      await waitFor('the namespace informer to show the write', () => {
+        return one.store.get(`${ns}/rw`)?.metadata?.resourceVersion === rv;
+      });
+      assert.notEqual(all.store.get(`${ns}/rw`)?.metadata?.resourceVersion, rv, 'the other one lags');
+
+      // A get may use either: it must not answer from the one that lags.
+      const got = await client.get(ConfigMap, { namespace: ns, name: 'rw' });
+      assert.equal(got?.metadata?.resourceVersion, rv, 'get shows its own write');
+      // A list of all namespaces can only use the lagging one: it waits for it (its watch resumes after the
+      // backoff and delivers the write) rather than answering from before the write.
+      const listed = await client.list(ConfigMap);
+      assert.equal(
+        listed.find((o) => o.metadata?.namespace === ns && o.metadata.name === 'rw')?.metadata
+          ?.resourceVersion,
+        rv,
+        'list shows its own write',
+      );
+    } finally {
+      await proxy.stop();
+    }
   });
 });
