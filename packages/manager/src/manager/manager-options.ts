@@ -60,6 +60,10 @@ export interface ManagerOptions {
    * when they change. Default none: a self-signed certificate made in-process at startup.
    */
   readonly metricsCertDir?: string;
+  /** The certificate's file name in `metricsCertDir`. Default `tls.crt`. */
+  readonly metricsCertName?: string;
+  /** The key's file name in `metricsCertDir`. Default `tls.key`. */
+  readonly metricsKeyName?: string;
   /** `host:port` of `/healthz` and `/readyz`; `0` disables. Default `:8081`. */
   readonly healthProbeBindAddress?: string;
   /** Default `newLogger()`: JSON lines on stderr at `$LOG_LEVEL` or info. */
@@ -72,6 +76,13 @@ export interface ManagerOptions {
    * process that cannot sync should exit and say why rather than wait unready forever.
    */
   readonly cacheSyncTimeoutMs?: number;
+  /**
+   * The deadline of each API request of the manager's clients that names none (`timeoutMs` in a call's options):
+   * it rejects with a `TimeoutError` when no complete response arrived in this time. Default 30 s
+   * (`defaultRequestTimeoutMs`); 0 waits for ever, as client-go. Watches are not affected (their own timeouts
+   * apply), nor is leader election (its requests end at the renew deadline).
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * On shutdown, how long in-flight reconciles may take to finish before their signals are aborted and the manager
    * stops anyway. Default 30 s (Kubernetes' default termination grace period).
