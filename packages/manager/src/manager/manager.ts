@@ -132,6 +132,7 @@ export class Manager {
     this.servers.addReadyzCheck('informers', () => {
       this.checkInformers();
     });
+    this.servers.addHealthzCheck('informers', this.cache.livenessCheck);
     this.electedPromise = new Promise((resolve) => (this.resolveElected = resolve));
   }
 

@@ -88,12 +88,17 @@ export class RateLimitingQueue<T> {
   private readonly entries = new Map<string, Entry<T>>();
   /** Keys handed out and not yet done, with when they were handed out. */
   private readonly processing = new Map<string, number>();
+  /** One node per key (a re-push moves it): the heaps hold at most one node per queued key. */
   private readonly ready = new PriorityHeap<Node<T>>(
     (a, b) =>
       a.entry.priority > b.entry.priority ||
       (a.entry.priority === b.entry.priority && a.entry.order < b.entry.order),
+    (node) => node.entry.key,
   );
-  private readonly delayed = new PriorityHeap<DelayedNode<T>>((a, b) => a.at < b.at);
+  private readonly delayed = new PriorityHeap<DelayedNode<T>>(
+    (a, b) => a.at < b.at,
+    (node) => node.entry.key,
+  );
   private readonly waiters: ((item: QueueItem<T> | undefined) => void)[] = [];
   private readonly drained: (() => void)[] = [];
   private readyCount = 0;
@@ -175,6 +180,14 @@ export class RateLimitingQueue<T> {
     return this.readyCount;
   }
 
+  /**
+   * Nodes held by the queue's two heaps (ready and delayed): at most one per queued key, so the queue's memory
+   * follows the number of keys, not the rate of adds. A diagnostic, for tests and debugging.
+   */
+  get heapSize(): number {
+    return this.ready.size + this.delayed.size;
+  }
+
   /** Items handed out and not yet done. */
   get processingCount(): number {
     return this.processing.size;
@@ -240,6 +253,7 @@ export class RateLimitingQueue<T> {
       if (afterMs <= 0) this.makeReady(existing);
       else if (now + afterMs < existing.readyAt) this.delay(existing, now + afterMs);
     } else if (moved && !this.processing.has(key)) {
+      // Raised in place: it keeps its place in line among its new priority (as controller-runtime's AddedCounter).
       existing.seq++;
       this.ready.push({ entry: existing, seq: existing.seq });
     }
@@ -254,6 +268,8 @@ export class RateLimitingQueue<T> {
   }
 
   private makeReady(entry: Entry<T>): void {
+    // Ready before its delay ran out (added again now): its delayed node goes, rather than lingering until due.
+    this.delayed.remove(entry.key);
     entry.readyAt = undefined;
     entry.readySince = this.clock.monotonicNow();
     entry.order = this.orderCounter++;
