@@ -19,18 +19,19 @@ export async function assertCleanupWithoutStop(
   end: 'SIGKILL' | 'exit',
 ): Promise<void> {
   const child = spawn(process.execPath, [fixture, String(nodes), end === 'exit' ? 'exit' : 'wait'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: [end === 'exit' ? 'pipe' : 'ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
+  assert.ok(child.stdout);
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   const { dir, pids } = JSON.parse(line) as { dir: string; pids: number[] };
   assert.equal(pids.length, components);
   assert.ok(existsSync(dir), 'the directory exists while the control plane runs');
 
-  if (end === 'SIGKILL') {
-    assert.ok(pids.every(isRunning), 'running before the kill');
-    child.kill('SIGKILL');
-  }
+  assert.ok(pids.every(isRunning), 'running before the end');
+  if (end === 'SIGKILL') child.kill('SIGKILL');
+  // An idle event loop ends the child once its stdin closes: nothing of the control plane keeps it alive.
+  else child.stdin?.end();
   await exited;
 
   await eventually(() => {

@@ -16,11 +16,16 @@ export interface ReadYourWritesOptions {
   readonly onTimeout?: (kind: string, key: string) => void;
 }
 
+/** Who reads the store of one informer: an opaque token (the cache passes the informer itself). */
+export type Reader = object;
+
 interface Entry {
   expectation: WriteExpectation;
   timer: NodeJS.Timeout;
-  readonly settled: Promise<void>;
-  readonly settle: () => void;
+  /** The readers that must still show the write; the entry ends when none is left (or on timeout). */
+  pending: Set<Reader>;
+  /** Reads waiting for one reader to show the write, by reader. */
+  readonly waiting: Map<Reader, (() => void)[]>;
 }
 
 /** Whether `stored` (what an informer holds under the key, undefined if nothing) shows the expected write. */
@@ -34,15 +39,18 @@ export function showsWrite(expectation: WriteExpectation, stored: KubernetesObje
 }
 
 /**
- * The bookkeeping of read-your-writes: per (kind, store key), the write of this process the informers have not
- * shown yet. An entry ends when an informer shows the write ({@link observe}), or `timeoutMs` after the write; a
- * newer write of the same key replaces the expectation and restarts the clock, and its waiters wait for the newer one.
+ * The bookkeeping of read-your-writes: per (kind, store key), the write of this process that some informer able to
+ * answer reads of it has not shown yet. A read waits until *the informer it reads* shows the write (another
+ * informer of the kind showing it first proves nothing about this one's store); the entry ends once every such
+ * informer has ({@link observe}), or `timeoutMs` after the write. A newer write of the same key replaces the
+ * expectation and restarts the clock, and its waiters wait for the newer one.
  */
 export class ReadYourWrites {
   readonly #timeoutMs: number;
   readonly #onTimeout: (kind: string, key: string) => void;
   /** kind id → store key → entry. */
   readonly #entries = new Map<string, Map<string, Entry>>();
+  #stopped = false;
 
   constructor(options: ReadYourWritesOptions) {
     this.#timeoutMs = options.timeoutMs;
@@ -50,7 +58,7 @@ export class ReadYourWrites {
   }
 
   get enabled(): boolean {
-    return this.#timeoutMs > 0;
+    return this.#timeoutMs > 0 && !this.#stopped;
   }
 
   /** Entries pending now, over all kinds. */
@@ -60,9 +68,13 @@ export class ReadYourWrites {
     return n;
   }
 
-  /** Records a write of `key`; a no-op when disabled. */
-  record(kind: string, key: string, expectation: WriteExpectation): void {
-    if (!this.enabled) return;
+  /**
+   * Records a write of `key` that `readers` (the informers that can answer reads of it and do not show it yet)
+   * must show; a no-op when disabled, stopped, or no reader is given.
+   */
+  record(kind: string, key: string, expectation: WriteExpectation, readers: Iterable<Reader>): void {
+    const pending = new Set(readers);
+    if (!this.enabled || pending.size === 0) return;
     let byKey = this.#entries.get(kind);
     if (!byKey) {
       byKey = new Map();
@@ -72,12 +84,19 @@ export class ReadYourWrites {
     if (existing) {
       clearTimeout(existing.timer);
       existing.expectation = expectation;
+      existing.pending = pending;
       existing.timer = this.expireLater(kind, key, existing);
+      // Waiters on a reader that need not show this write go on; the others wait for the newer write.
+      for (const reader of [...existing.waiting.keys()])
+        if (!pending.has(reader)) this.release(existing, reader);
       return;
     }
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const entry: Entry = { expectation, timer: undefined as unknown as NodeJS.Timeout, settled, settle };
+    const entry: Entry = {
+      expectation,
+      timer: undefined as unknown as NodeJS.Timeout,
+      pending,
+      waiting: new Map(),
+    };
     entry.timer = this.expireLater(kind, key, entry);
     byKey.set(key, entry);
   }
@@ -93,21 +112,33 @@ export class ReadYourWrites {
   }
 
   /**
-   * An informer stored `stored` under `key` (undefined: it deleted the key). Ends the entry if that shows the write,
-   * or if the key was deleted: whatever the write was, the informer has moved past it.
+   * Whether `reader`, whose store holds `stored` under `key`, has no pending write of this process to show there:
+   * none was recorded for it, or `stored` shows it.
    */
-  observe(kind: string, key: string, stored: KubernetesObject | undefined): void {
+  isShownBy(kind: string, key: string, reader: Reader, stored: KubernetesObject | undefined): boolean {
     const entry = this.#entries.get(kind)?.get(key);
-    if (entry && (stored === undefined || showsWrite(entry.expectation, stored))) this.end(kind, key, entry);
+    return !entry?.pending.has(reader) || showsWrite(entry.expectation, stored);
   }
 
   /**
-   * Resolves once no write of these keys is pending: each is shown by `lookup` (the reading informer's store) now,
-   * or ends later by {@link observe} or on timeout. Resolves true if it had to wait.
+   * `reader` stored `stored` under `key` (undefined: it deleted the key). The write is shown by that reader if
+   * `stored` shows it, or if the key was deleted: whatever the write was, that informer has moved past it.
+   */
+  observe(kind: string, key: string, reader: Reader, stored: KubernetesObject | undefined): void {
+    const entry = this.#entries.get(kind)?.get(key);
+    if (!entry?.pending.has(reader)) return;
+    if (stored === undefined || showsWrite(entry.expectation, stored)) this.shownBy(kind, key, entry, reader);
+  }
+
+  /**
+   * Resolves once `reader` shows this process's pending writes of these keys: each is shown by `lookup` (that
+   * reader's store) now, or later by {@link observe} of that reader, or its entry ends (timeout, stop). Resolves
+   * true if it had to wait.
    */
   async waitFor(
     kind: string,
     keys: readonly string[],
+    reader: Reader,
     lookup: (key: string) => KubernetesObject | undefined,
   ): Promise<boolean> {
     const byKey = this.#entries.get(kind);
@@ -115,13 +146,45 @@ export class ReadYourWrites {
     const waiting: Promise<void>[] = [];
     for (const key of keys) {
       const entry = byKey.get(key);
-      if (!entry) continue;
-      if (showsWrite(entry.expectation, lookup(key))) this.end(kind, key, entry);
-      else waiting.push(entry.settled);
+      if (!entry?.pending.has(reader)) continue;
+      if (showsWrite(entry.expectation, lookup(key))) {
+        this.shownBy(kind, key, entry, reader);
+        continue;
+      }
+      waiting.push(
+        new Promise<void>((resolve) => {
+          const list = entry.waiting.get(reader) ?? [];
+          list.push(resolve);
+          entry.waiting.set(reader, list);
+        }),
+      );
     }
     if (waiting.length === 0) return false;
     await Promise.all(waiting);
     return true;
+  }
+
+  /**
+   * Ends every entry and refuses new ones: the cache stopped. Their timers are cleared (none fires, or reports a
+   * timeout, after the stop) and every waiting read goes on.
+   */
+  stop(): void {
+    this.#stopped = true;
+    for (const [kind, byKey] of [...this.#entries]) {
+      for (const [key, entry] of [...byKey]) this.end(kind, key, entry);
+    }
+  }
+
+  private shownBy(kind: string, key: string, entry: Entry, reader: Reader): void {
+    entry.pending.delete(reader);
+    this.release(entry, reader);
+    if (entry.pending.size === 0) this.end(kind, key, entry);
+  }
+
+  private release(entry: Entry, reader: Reader): void {
+    const resolvers = entry.waiting.get(reader);
+    entry.waiting.delete(reader);
+    for (const resolve of resolvers ?? []) resolve();
   }
 
   private expireLater(kind: string, key: string, entry: Entry): NodeJS.Timeout {
@@ -140,6 +203,6 @@ export class ReadYourWrites {
     if (byKey?.get(key) !== entry) return;
     byKey.delete(key);
     if (byKey.size === 0) this.#entries.delete(kind);
-    entry.settle();
+    for (const reader of [...entry.waiting.keys()]) this.release(entry, reader);
   }
 }

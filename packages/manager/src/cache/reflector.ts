@@ -29,6 +29,11 @@ export interface ReflectorOptions<T extends KubernetesObject> {
    * cannot handle neither stops the informer nor goes missing from the cache. Default: ignored.
    */
   readonly onTransformError?: (error: Error, obj: T) => void;
+  /**
+   * Told when an object cannot be stored because it cannot be keyed (no `metadata.name`); the event is skipped, as
+   * client-go's reflector does, rather than thrown (which would end the informer). Default: ignored.
+   */
+  readonly onSkip?: (error: Error) => void;
 }
 
 /**
@@ -40,6 +45,7 @@ export class Reflector<T extends KubernetesObject> {
   readonly store: IndexedStore<T>;
   readonly #transform: (obj: T) => T;
   readonly #onChange: (change: StoreChange<T>) => void;
+  readonly #onSkip: (error: Error) => void;
   #buffer: Map<string, T> | undefined;
   #synced = false;
   #resourceVersion: string | undefined;
@@ -58,6 +64,7 @@ export class Reflector<T extends KubernetesObject> {
       }
     };
     this.#onChange = options.onChange ?? (() => undefined);
+    this.#onSkip = options.onSkip ?? (() => undefined);
   }
 
   /** True once the first complete list has been applied. */
@@ -89,7 +96,8 @@ export class Reflector<T extends KubernetesObject> {
         return;
       case 'InitApply': {
         const obj = this.#transform(event.object);
-        (this.#buffer ??= new Map<string, T>()).set(storeKeyOf(obj), obj);
+        const key = this.keyOrSkip(obj, 'a listed object');
+        if (key !== undefined) (this.#buffer ??= new Map<string, T>()).set(key, obj);
         return;
       }
       case 'InitDone':
@@ -99,6 +107,7 @@ export class Reflector<T extends KubernetesObject> {
       case 'Apply': {
         const obj = this.#transform(event.object);
         this.#resourceVersion = obj.metadata?.resourceVersion ?? this.#resourceVersion;
+        if (this.keyOrSkip(obj, 'an Apply event') === undefined) return;
         const old = this.store.upsert(obj);
         this.#onChange(
           old
@@ -110,13 +119,25 @@ export class Reflector<T extends KubernetesObject> {
       case 'Delete': {
         const obj = this.#transform(event.object);
         this.#resourceVersion = obj.metadata?.resourceVersion ?? this.#resourceVersion;
-        this.store.delete(storeKeyOf(obj));
+        const key = this.keyOrSkip(obj, 'a Delete event');
+        if (key === undefined) return;
+        this.store.delete(key);
         this.#onChange({ type: 'Deleted', object: obj });
         return;
       }
       case 'Bookmark':
         this.#resourceVersion = event.resourceVersion;
         return;
+    }
+  }
+
+  /** The store key of `obj`, or undefined (reported) when it has none. */
+  private keyOrSkip(obj: T, what: string): string | undefined {
+    try {
+      return storeKeyOf(obj);
+    } catch (err) {
+      this.#onSkip(new Error(`skipped ${what}: ${errorMessage(err)}`, { cause: err }));
+      return undefined;
     }
   }
 

@@ -13,6 +13,7 @@ import { SharedInformer, isPermanentListError } from './shared-informer.js';
 import type { TransformFunc } from './strip-managed-fields.js';
 import type { WatcherTuning } from '../watcher/watcher.js';
 import { errorMessage } from '../internal/errors/error-message.js';
+import { ApiError, isForbidden } from '../apierrors/api-error.js';
 
 /** Options of a {@link SharedInformerCache}. */
 export interface SharedInformerCacheOptions {
@@ -57,11 +58,17 @@ export interface InformerHealth {
   readonly lastEventAgeMs: number | undefined;
   /** The last failure, while it is the latest news from this informer. */
   readonly lastError: string | undefined;
+  /** Why the informer stopped for good (see `SharedInformer.failure`); it is then `Stopped`. */
+  readonly failure: string | undefined;
 }
 
 interface Entry {
   readonly informer: SharedInformer<KubernetesObject>;
   running: Promise<void> | undefined;
+  /** Stops this informer alone (when a read made it and it cannot list). */
+  readonly stop: AbortController;
+  /** Made by a read, and asked for by nobody through `getInformer` since: removable when it cannot list. */
+  onlyForReads: boolean;
 }
 
 /**
@@ -108,6 +115,12 @@ export class SharedInformerCache implements Cache {
     kind: ResourceKind<T>,
     options: InformerOptions = {},
   ): SharedInformer<T> {
+    const entry = this.entryFor(kind, options);
+    entry.onlyForReads = false;
+    return entry.informer as unknown as SharedInformer<T>;
+  }
+
+  private entryFor<T extends KubernetesObject>(kind: ResourceKind<T>, options: InformerOptions): Entry {
     const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const normalized: InformerOptions = {
       namespace,
@@ -128,12 +141,17 @@ export class SharedInformerCache implements Cache {
         watcher: this.#options.watcher,
         onError: this.#options.onError,
       });
-      entry = { informer: informer as unknown as SharedInformer<KubernetesObject>, running: undefined };
+      entry = {
+        informer: informer as unknown as SharedInformer<KubernetesObject>,
+        running: undefined,
+        stop: new AbortController(),
+        onlyForReads: true,
+      };
       this.#entries.set(key, entry);
       if (this.#readYourWrites.enabled && canAnswerReads(entry.informer)) this.observeWrites(entry.informer);
       if (this.#signal) this.run(entry, this.#signal);
     }
-    return entry.informer as unknown as SharedInformer<T>;
+    return entry;
   }
 
   indexField<T extends KubernetesObject>(
@@ -167,17 +185,20 @@ export class SharedInformerCache implements Cache {
         );
       });
     }
+    // Pending writes end with the cache: no timer outlives it, no read waits on it.
+    this.#readYourWrites.stop();
     await Promise.all([...this.#entries.values()].flatMap((e) => (e.running ? [e.running] : [])));
   }
 
   /** True once started and every informer made so far has synced; false if `signal` aborts first. */
   async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
-      const informers = [...this.#entries.values()].map((e) => e.informer);
-      const results = await Promise.all(informers.map((i) => i.waitForSync(signal)));
-      if (results.includes(false)) return false;
+      const entries = [...this.#entries.values()];
+      const results = await Promise.all(entries.map((e) => e.informer.waitForSync(signal)));
+      // An informer a read made and removed (it could not list) does not hold the cache unsynced.
+      if (results.some((synced, i) => !synced && !(entries[i]?.stop.signal.aborted ?? false))) return false;
       // Informers made while we waited must sync too.
-      if (this.#entries.size === informers.length) return true;
+      if ([...this.#entries.values()].every((e) => entries.includes(e))) return true;
     }
   }
 
@@ -188,12 +209,13 @@ export class SharedInformerCache implements Cache {
         `get ${kind.apiVersion} ${kind.kind} ${key.name}: a namespaced kind needs key.namespace`,
       );
     }
+    const storeKey = objectKeyString({ namespace, name: key.name });
     const informer = await this.readerFor(
       kind,
       namespace,
       `get ${kind.apiVersion} ${kind.kind} ${objectKeyString(key)}`,
+      [storeKey],
     );
-    const storeKey = objectKeyString({ namespace, name: key.name });
     await this.awaitOwnWrites(informer, [storeKey]);
     const obj = informer.store.get(storeKey);
     // Copies: a caller that mutates what it read must not change the cache under every other reader.
@@ -207,11 +229,12 @@ export class SharedInformerCache implements Cache {
     // A cache restricted to one namespace lists that namespace when asked for all.
     const namespace = kind.namespaced ? (options.namespace ?? this.#options.defaultNamespace) : undefined;
     const action = `list ${kind.apiVersion} ${kind.kind}${namespace ? ` in namespace ${namespace}` : ''}`;
-    const informer = await this.readerFor(kind, namespace, action);
-    await this.awaitOwnWrites(
-      informer,
-      this.#readYourWrites.keys(kindId(kind), (k) => !namespace || k.startsWith(`${namespace}/`)),
+    const pending = this.#readYourWrites.keys(
+      kindId(kind),
+      (k) => !namespace || k.startsWith(`${namespace}/`),
     );
+    const informer = await this.readerFor(kind, namespace, action, pending);
+    await this.awaitOwnWrites(informer, pending);
     let objects = options.index
       ? informer.store.byIndex(options.index.name, options.index.value)
       : informer.store.list();
@@ -229,7 +252,9 @@ export class SharedInformerCache implements Cache {
    * send it again: a second apply, or a create that fails 409 AlreadyExists. So a client on this cache records each
    * successful write here, with the resourceVersion the server returned, and a `get` or `list` touching that key
    * waits until the reading informer stores the key at exactly that resourceVersion (resourceVersions are opaque:
-   * equality is the only comparison allowed), or has deleted it, before answering from the store.
+   * equality is the only comparison allowed), or has deleted it, before answering from the store. With several
+   * informers able to answer (one for all namespaces, one for a namespace), a read prefers one that already shows
+   * the write, and otherwise waits for the one it reads, not for whichever shows the write first.
    *
    * The wait is bounded: an entry ends `readYourWritesTimeoutMs` after the write (default 1 s; logged at debug,
    * counted in `spoke_cache_read_your_writes_timeouts_total`), and then reads answer from the store as it is, as
@@ -240,11 +265,13 @@ export class SharedInformerCache implements Cache {
     if (!this.#readYourWrites.enabled) return;
     const namespace = kind.namespaced ? write.namespace : undefined;
     const key = objectKeyString({ namespace, name: write.name });
-    const readers = this.readersOf(kind, namespace);
     const expectation = { resourceVersion: write.resourceVersion, deleted: write.deleted };
-    // Nobody reads this key from memory, or the watch event beat the response (or the write changed nothing).
-    if (readers.every((i) => i.hasSynced() && showsWrite(expectation, i.store.get(key)))) return;
-    this.#readYourWrites.record(kindId(kind), key, expectation);
+    // Readers that show the write already (the watch event beat the response, or the write changed nothing) have
+    // nothing to wait for; with none left, nothing is recorded.
+    const readers = this.readersOf(kind, namespace).filter(
+      (i) => !(i.hasSynced() && showsWrite(expectation, i.store.get(key))),
+    );
+    this.#readYourWrites.record(kindId(kind), key, expectation, readers);
   }
 
   /** Every informer's health, for `/readyz`: an informer not Watching, or silent for minutes, is worth reporting. */
@@ -259,8 +286,21 @@ export class SharedInformerCache implements Cache {
       phase: informer.phase,
       lastEventAgeMs: informer.lastEventAgeMs(now),
       lastError: informer.lastError?.message,
+      failure: informer.failure?.message,
     }));
   }
+
+  /**
+   * A `/healthz` check (a `Checker`): throws, naming them, while some informer has failed for good (see
+   * `SharedInformer.failure`). A stalled or unsynced informer fails readiness, not this: waiting may heal it; a
+   * failed one stays failed until the process restarts with a clean cache. Bound, so it can be passed as is.
+   */
+  readonly livenessCheck = (): void => {
+    const failed = [...this.#entries.values()].flatMap(({ informer }) =>
+      informer.failure ? [informer.failure.message] : [],
+    );
+    if (failed.length > 0) throw new Error(failed.join('; '));
+  };
 
   /**
    * An informer whose store can answer a read in `namespace` (undefined: all namespaces): full objects, no
@@ -270,13 +310,21 @@ export class SharedInformerCache implements Cache {
     kind: ResourceKind<T>,
     namespace: string | undefined,
     action: string,
+    /** Store keys the read touches that have a pending write of this process. */
+    pendingKeys: readonly string[],
   ): Promise<SharedInformer<T>> {
     const signal = this.#signal;
     if (!signal) throw new Error(`${action}: the informer cache is not started; start the manager first`);
+    const id = kindId(kind);
+    // Prefer a synced informer that already shows this process's writes of those keys, then any synced one.
+    const rank = (i: SharedInformer<KubernetesObject>): number => {
+      if (!i.hasSynced()) return 0;
+      const fresh = pendingKeys.every((k) => this.#readYourWrites.isShownBy(id, k, i, i.store.get(k)));
+      return fresh ? 2 : 1;
+    };
     let candidate: SharedInformer<KubernetesObject> | undefined;
     for (const informer of this.readersOf(kind, namespace)) {
-      // Prefer a synced informer.
-      if (!candidate || (informer.hasSynced() && !candidate.hasSynced())) candidate = informer;
+      if (!candidate || rank(informer) > rank(candidate)) candidate = informer;
     }
     let informer = candidate as SharedInformer<T> | undefined;
     if (!informer) {
@@ -284,15 +332,46 @@ export class SharedInformerCache implements Cache {
       if (kind.namespaced && restricted && namespace !== restricted) {
         throw new Error(`${action}: the cache is restricted to namespace ${restricted}`);
       }
-      informer = this.informerFor(kind, { namespace });
+      // One informer per kind for all reads, as controller-runtime's cache: all namespaces (or the cache's one),
+      // never one per namespace read, which would add a LIST and a WATCH connection per namespace for good.
+      informer = this.entryFor(kind, {}).informer as unknown as SharedInformer<T>;
     }
     if (!informer.hasSynced()) {
-      // RBAC denials and missing CRDs do not heal by waiting: fail the read instead of hanging the reconcile.
-      const synced = await informer.waitForSync(signal, isPermanentListError);
+      let synced: boolean;
+      try {
+        // RBAC denials and missing CRDs do not heal by waiting: fail the read instead of hanging the reconcile.
+        synced = await informer.waitForSync(signal, isPermanentListError);
+      } catch (err) {
+        throw this.readFailed(informer, action, err);
+      }
       if (!synced)
         throw new Error(`${action}: the informer cache stopped before ${informer.describe()} synced`);
     }
     return informer;
+  }
+
+  /**
+   * A read's informer was refused its list (403, 404): retrying will not help, so an informer that only reads
+   * made is stopped and removed (no retries, nothing left failing `/readyz`; the next read tries afresh), and the
+   * read fails with the API's error, with a hint when RBAC refused a list of all namespaces.
+   */
+  private readFailed<T extends KubernetesObject>(
+    informer: SharedInformer<T>,
+    action: string,
+    err: unknown,
+  ): Error {
+    const cause = err instanceof Error && err.cause instanceof ApiError ? err.cause : err;
+    for (const [key, entry] of this.#entries) {
+      if ((entry.informer as unknown) !== informer || !entry.onlyForReads) continue;
+      this.#entries.delete(key);
+      entry.stop.abort();
+    }
+    const allNamespaces = informer.kind.namespaced && informer.namespace === undefined;
+    const hint =
+      allNamespaces && isForbidden(cause)
+        ? `; the cache reads ${kindId(informer.kind)} through one informer for all namespaces, which needs list and watch on it in all namespaces: grant them cluster-wide, restrict the cache to one namespace (defaultNamespace), or read with uncached: true`
+        : '';
+    return new Error(`${action}: ${errorMessage(cause)}${hint}`, { cause });
   }
 
   /** The informers that could answer a read of `kind` in `namespace` (undefined: all namespaces). */
@@ -313,13 +392,13 @@ export class SharedInformerCache implements Cache {
     const id = kindId(informer.kind);
     informer.addEventHandler({
       onAdd: (obj) => {
-        this.#readYourWrites.observe(id, storeKeyOf(obj), obj);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), informer, obj);
       },
       onUpdate: (_old, obj) => {
-        this.#readYourWrites.observe(id, storeKeyOf(obj), obj);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), informer, obj);
       },
       onDelete: (obj) => {
-        this.#readYourWrites.observe(id, storeKeyOf(obj), undefined);
+        this.#readYourWrites.observe(id, storeKeyOf(obj), informer, undefined);
       },
     });
   }
@@ -331,13 +410,13 @@ export class SharedInformerCache implements Cache {
   ): Promise<void> {
     if (keys.length === 0) return;
     const id = kindId(informer.kind);
-    if (await this.#readYourWrites.waitFor(id, keys, (k) => informer.store.get(k))) {
+    if (await this.#readYourWrites.waitFor(id, keys, informer, (k) => informer.store.get(k))) {
       readYourWritesWaits.inc({ kind: id });
     }
   }
 
   private run(entry: Entry, signal: AbortSignal): void {
-    entry.running = entry.informer.run(signal).catch((err: unknown) => {
+    entry.running = entry.informer.run(AbortSignal.any([signal, entry.stop.signal])).catch((err: unknown) => {
       const why = errorMessage(err);
       (this.#options.onError ?? ((e: Error) => process.stderr.write(`${e.message}\n`)))(
         new Error(`informer ${entry.informer.describe()} stopped: ${why}`, { cause: err }),

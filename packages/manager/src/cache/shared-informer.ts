@@ -15,9 +15,19 @@ import { Reflector, type StoreChange } from './reflector.js';
 import { stripManagedFields, type TransformFunc } from './strip-managed-fields.js';
 import { Watcher, type WatcherTuning } from '../watcher/watcher.js';
 import { errorMessage } from '../internal/errors/error-message.js';
+import { isAborted, sleep } from '../internal/signal/sleep.js';
 
 /** Default resync period: 10 hours, as controller-runtime's `SyncPeriod`; a safety net, not a polling loop. */
 export const defaultResyncPeriodMs = 10 * 60 * 60 * 1000;
+
+/**
+ * An informer whose list+watch failed (threw, which the watcher and reflector never do for anything the API
+ * server sends: a bug, or a callback that threw) restarts with a fresh list after `restartDelayMs` × the number of
+ * failures in a row; after this many failures in a row without a complete list in between, restarting does not
+ * help: it stops and says so ({@link SharedInformer.failure}), and `/healthz` fails so that the process restarts.
+ */
+export const maxInformerFailures = 3;
+const restartDelayMs = 1000;
 
 /** Options of a {@link SharedInformer}: what to watch ({@link InformerOptions}) and how to keep it. */
 export interface SharedInformerOptions<T extends KubernetesObject> extends InformerOptions {
@@ -73,7 +83,11 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
   #waiters: SyncWaiter[] = [];
   #running = false;
   #stopped = false;
+  #restarting = false;
   #lastError: Error | undefined;
+  /** Failures of the list+watch in a row, since the last complete list. */
+  #failures = 0;
+  #failure: Error | undefined;
 
   constructor(options: SharedInformerOptions<T>) {
     this.kind = options.kind;
@@ -119,12 +133,16 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
       onChange: (change) => {
         this.dispatch(change);
       },
+      onSkip: (error) => {
+        this.#onError(new Error(`informer ${this.describe()}: ${error.message}`, { cause: error }));
+      },
     });
   }
 
   get phase(): InformerPhase {
     if (this.#stopped) return 'Stopped';
     if (!this.#running) return 'Pending';
+    if (this.#restarting) return 'Backoff';
     const phase = this.#watcher.phase;
     return phase === 'Stopped' ? 'Stopped' : phase;
   }
@@ -136,6 +154,14 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
   /** The last failure the watch reported, until the next successful list or event clears it. */
   get lastError(): Error | undefined {
     return this.#lastError;
+  }
+
+  /**
+   * Why this informer stopped for good while its signal had not aborted: it failed {@link maxInformerFailures}
+   * times in a row without completing a list. Undefined while it runs (or restarts), and after a normal stop.
+   */
+  get failure(): Error | undefined {
+    return this.#failure;
   }
 
   hasSynced(): boolean {
@@ -194,14 +220,43 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
     });
   }
 
-  /** Lists, watches and resyncs until `signal` aborts. An informer runs once. */
+  /**
+   * Lists, watches and resyncs until `signal` aborts. An informer runs once; a failure of its list+watch restarts
+   * it with a fresh list (the store is kept and diffed, so handlers see only real changes), up to
+   * {@link maxInformerFailures} in a row.
+   */
   async run(signal: AbortSignal): Promise<void> {
     if (this.#running || this.#stopped)
       throw new Error(`informer for ${this.describe()} was already started`);
     this.#running = true;
     const resync = this.startResync(signal);
     try {
-      await this.#reflector.run(this.#watcher.events(signal));
+      while (!isAborted(signal)) {
+        try {
+          await this.#reflector.run(this.#watcher.events(signal));
+        } catch (err) {
+          if (isAborted(signal)) break;
+          this.#failures++;
+          const why = errorMessage(err);
+          if (this.#failures >= maxInformerFailures) {
+            this.#failure = new Error(
+              `informer ${this.describe()} failed ${this.#failures} times in a row without completing a list: ${why}`,
+              { cause: err },
+            );
+            this.#lastError = this.#failure;
+            this.#onError(new Error(`${this.#failure.message}; giving up`, { cause: err }));
+            break;
+          }
+          const delayMs = restartDelayMs * this.#failures;
+          this.#lastError = new Error(`informer ${this.describe()} failed: ${why}`, { cause: err });
+          this.#onError(
+            new Error(`${this.#lastError.message}; restarting with a fresh list in ${delayMs} ms`),
+          );
+          this.#restarting = true;
+          await sleep(delayMs, signal);
+          this.#restarting = false;
+        }
+      }
     } finally {
       resync();
       this.#stopped = true;
@@ -224,6 +279,7 @@ export class SharedInformer<T extends KubernetesObject> implements Informer<T> {
 
   private dispatch(change: StoreChange<T>): void {
     this.#lastError = undefined;
+    if (change.type === 'Listed') this.#failures = 0;
     const registrations = this.#registrations;
     switch (change.type) {
       case 'Added':

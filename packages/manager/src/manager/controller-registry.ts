@@ -29,6 +29,11 @@ export interface ControllerRegistryOptions {
   readonly logger: Logger;
   /** The error every controller's writes fail with once set (lease lost, shutdown past drain). */
   readonly fence: () => Error | undefined;
+  /**
+   * Aborted when the fence is set: every controller's writes in flight are aborted with its reason, and its event
+   * recorder posts nothing more.
+   */
+  readonly fenceSignal?: AbortSignal;
 }
 
 /** One registered controller: its declaration, its worker loop and its event recorder. */
@@ -48,6 +53,7 @@ export class ControllerRegistry {
   readonly #registered: Registered[] = [];
   /** Write target (`kindId`, plus ` status`) → the controller that writes it. */
   readonly #writers = new Map<string, string>();
+  #started = false;
 
   constructor(options: ControllerRegistryOptions) {
     this.#options = options;
@@ -81,16 +87,20 @@ export class ControllerRegistry {
 
     const { container, client, cache, logger } = this.#options;
     const child = container.createChildContainer();
-    const guarded = newSingleWriterClient(new FencedClient(client, this.#options.fence), {
-      controller: metadata.name,
-      writes: target,
-      for: metadata.for,
-    });
+    const guarded = newSingleWriterClient(
+      new FencedClient(client, this.#options.fence, this.#options.fenceSignal),
+      {
+        controller: metadata.name,
+        writes: target,
+        for: metadata.for,
+      },
+    );
     const recorder = new ApiEventRecorder({
       kubeConfig: this.#options.kubeConfig,
       reportingController: `${this.#options.managerName}/${metadata.name}`,
       reportingInstance: this.#options.reportingInstance,
       logger,
+      ...(this.#options.fenceSignal ? { fence: this.#options.fenceSignal } : {}),
     });
     // Abstract classes are tokens by identity; tsyringe's types only admit concrete constructors.
     child.registerInstance(Client as unknown as InjectionToken<Client>, guarded);
@@ -106,16 +116,23 @@ export class ControllerRegistry {
     });
   }
 
-  /** Starts every controller's workers; a controller that fails to start is logged, the others run. */
-  start(): void {
-    for (const c of this.#registered) {
-      c.loop.start().catch((err: unknown) => {
-        this.#options.logger.error('controller failed to start', {
-          controller: c.metadata.name,
-          error: errorMessage(err),
-        });
-      });
-    }
+  /**
+   * Starts every controller's workers; resolves once all run. Throws at once when called a second time (a
+   * controller starts once per process), and rejects, naming the controller, when one fails to start: the manager
+   * then stops, since a process running only some of its controllers would look healthy while doing half its job.
+   */
+  start(): Promise<void> {
+    if (this.#started) throw new Error('the controllers were already started: they start once per process');
+    this.#started = true;
+    return Promise.all(
+      this.#registered.map((c) =>
+        c.loop.start().catch((err: unknown) => {
+          throw new Error(`controller ${c.metadata.name} failed to start: ${errorMessage(err)}`, {
+            cause: err,
+          });
+        }),
+      ),
+    ).then(() => undefined);
   }
 
   /**

@@ -71,6 +71,8 @@ export class Manager {
   private started = false;
   /** Set when writes must stop (lease lost, shutdown past drain): every controller's client refuses writes. */
   private fenceError: Error | undefined;
+  /** Aborted when the fence is set, with its error: controllers' writes in flight are aborted with it. */
+  private readonly fenceSignal = new AbortController();
   private readonly electedPromise: Promise<void>;
   private resolveElected!: () => void;
 
@@ -98,7 +100,12 @@ export class Manager {
         this.logger.warn('informer error', { error: err.message });
       },
     });
-    this.client = new KubeClient({ kubeConfig: this.kubeConfig, cache: this.cache, fieldManager: this.name });
+    this.client = new KubeClient({
+      kubeConfig: this.kubeConfig,
+      cache: this.cache,
+      fieldManager: this.name,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    });
     this.container = rootContainer.createChildContainer();
     this.container.registerInstance(KubeConfig, this.kubeConfig);
     this.controllers = new ControllerRegistry({
@@ -110,6 +117,7 @@ export class Manager {
       container: this.container,
       logger: this.logger,
       fence: () => this.fenceError,
+      fenceSignal: this.fenceSignal.signal,
     });
     this.servers = new ManagerServers({
       kubeConfig: this.kubeConfig,
@@ -124,6 +132,7 @@ export class Manager {
     this.servers.addReadyzCheck('informers', () => {
       this.checkInformers();
     });
+    this.servers.addHealthzCheck('informers', this.cache.livenessCheck);
     this.electedPromise = new Promise((resolve) => (this.resolveElected = resolve));
   }
 
@@ -183,7 +192,9 @@ export class Manager {
 
   /**
    * Runs until `signal` aborts (then shuts down gracefully and resolves) or the lease is lost (then stops reconciling
-   * at once and rejects with {@link LeaderElectionLostError}). Rejects with {@link CacheSyncTimeoutError} if the
+   * at once and rejects with {@link LeaderElectionLostError}). A loss during the graceful shutdown also aborts the
+   * in-flight reconciles at once and fences their writes, and `start()` rejects with that error. A controller that
+   * fails to start stops the manager the same way, and `start()` rejects with the reason. Rejects with {@link CacheSyncTimeoutError} if the
    * informers do not sync within `cacheSyncTimeoutMs`. A manager starts once.
    */
   async start(signal?: AbortSignal): Promise<void> {
@@ -203,6 +214,16 @@ export class Manager {
     let electorRun: Promise<void> | undefined;
     let lost: LeaderElectionLostError | undefined;
     let unsynced: CacheSyncTimeoutError | undefined;
+    let failed: Error | undefined;
+    // A controller that cannot start stops the whole manager, loudly: start() rejects with the reason.
+    const fail = (err: Error): void => {
+      if (failed || lost) return;
+      failed = err;
+      this.setFence(err);
+      this.logger.error('controllers failed to start; stopping', { error: err.message });
+      void this.controllers.stop('abort', err);
+      stop.abort(err);
+    };
     try {
       const syncTimeoutMs = this.options.cacheSyncTimeoutMs ?? defaultCacheSyncTimeoutMs;
       const syncDeadline = AbortSignal.timeout(syncTimeoutMs);
@@ -220,20 +241,27 @@ export class Manager {
         if (le) {
           const elector = this.newElector(le, (leading) => {
             if (leading) {
-              this.startControllers();
-            } else if (!stop.signal.aborted) {
-              lost = new LeaderElectionLostError(
-                `leader election lost: lease ${leaseName(le)} is no longer held`,
-              );
-              this.fenceError = lost;
-              this.logger.error('leader election lost; stopping reconciles', { identity: this.identity });
-              void this.controllers.stop('abort', lost);
-              stop.abort(lost);
+              this.startControllers(fail);
+              return;
             }
+            // Only the manager's own stop (after the drain, with writes fenced) ends leadership on purpose. A loss
+            // at any other time, including while draining after SIGTERM, stops every write at once: a standby may
+            // lead from now on.
+            if (electorStop.signal.aborted) return;
+            lost = new LeaderElectionLostError(
+              `leader election lost: lease ${leaseName(le)} is no longer held`,
+            );
+            this.setFence(lost);
+            this.logger.error('leader election lost; aborting reconciles and fencing writes', {
+              identity: this.identity,
+              draining: stop.signal.aborted,
+            });
+            void this.controllers.stop('abort', lost);
+            stop.abort(lost);
           });
           electorRun = elector.run(electorStop.signal);
         } else {
-          this.startControllers();
+          this.startControllers(fail);
         }
         await new Promise<void>((resolve) => {
           if (stop.signal.aborted) resolve();
@@ -252,6 +280,7 @@ export class Manager {
       await this.shutdown(electorStop, electorRun, cacheStop, cacheRun);
     }
     if (lost) throw lost;
+    if (failed) throw failed;
     if (unsynced) throw unsynced;
   }
 
@@ -277,9 +306,21 @@ export class Manager {
     });
   }
 
-  private startControllers(): void {
+  /** Starts the controllers (once: the elector never re-acquires in one run); a failure to start stops the manager. */
+  private startControllers(fail: (err: Error) => void): void {
     this.resolveElected();
-    this.controllers.start();
+    try {
+      this.controllers.start().catch(fail);
+    } catch (err: unknown) {
+      fail(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** Stops every controller's writes, those in flight included; the first reason stays. */
+  private setFence(err: Error): void {
+    if (this.fenceError) return;
+    this.fenceError = err;
+    this.fenceSignal.abort(err);
   }
 
   /** The `informers` readiness check: synced, and no informer stuck outside Watching (or silent) for long. */
@@ -310,7 +351,8 @@ export class Manager {
   ): Promise<void> {
     const timeoutMs = this.options.gracefulShutdownTimeoutMs ?? 30_000;
     this.logger.info('stopping: draining in-flight reconciles', { gracefulShutdownTimeoutMs: timeoutMs });
-    // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile).
+    // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile; a
+    // loss now aborts them at once).
     const drained = this.controllers.stop('drain');
     const timedOut = await Promise.race([drained.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     if (timedOut) {
@@ -319,11 +361,12 @@ export class Manager {
       });
       void this.controllers.stop('abort');
     }
-    // No write may follow the lease release: fence before letting the elector go.
-    this.fenceError ??= new Error('the manager is shutting down');
+    // The drain's last events go out while this replica still leads (after a loss the fence already dropped them).
+    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
+    // No write may follow the lease release: fence (events included) before letting the elector go.
+    this.setFence(new Error('the manager is shutting down'));
     electorStop.abort();
     await electorRun;
-    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
     cacheStop.abort();
     await cacheRun;
     await this.servers.close();

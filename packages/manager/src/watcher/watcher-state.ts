@@ -11,26 +11,37 @@ import {
  * is a loop of "do what the state says, feed the outcome to {@link transition}".
  */
 export type WatcherState =
-  /** Nothing listed (start, or after 410 Gone): next, LIST the first page. */
-  | { readonly phase: 'Empty' }
+  /**
+   * Nothing listed (start, or after 410 Gone): next, LIST the first page; with `unpaginated`, LIST everything in
+   * one response instead (after an expired continue token, as client-go's pager: a paginated list slower than the
+   * API server's compaction would only expire again).
+   */
+  | { readonly phase: 'Empty'; readonly unpaginated?: true }
   /** Part-way through a paginated LIST: next, LIST the page after `continueToken`. */
   | { readonly phase: 'InitPage'; readonly continueToken: string }
   /** Listed (or the watch dropped) at `resourceVersion`: next, open a WATCH from there. */
   | { readonly phase: 'InitListed'; readonly resourceVersion: string }
-  /** A WATCH is open; `resourceVersion` is the last one seen: next, read an event. */
-  | { readonly phase: 'Watching'; readonly resourceVersion: string };
+  /**
+   * A WATCH is open; `resourceVersion` is the last one seen, `events` how many events (bookmarks included) this
+   * stream has delivered: next, read an event.
+   */
+  | { readonly phase: 'Watching'; readonly resourceVersion: string; readonly events: number };
 
-/** One line of a watch stream, as the API server sends it. */
-export interface RawWatchEvent<T extends KubernetesObject> {
+/**
+ * One line of a watch stream, as the API server sends it. The watcher gets it as unchecked JSON: a type it does
+ * not know, or an object without a name, is skipped and reported rather than trusted.
+ */
+export interface RawWatchEvent {
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  readonly object: T | StatusBody;
+  readonly object: KubernetesObject | StatusBody;
 }
 
 /** The outcome of the request a state called for. */
-export type WatcherInput<T extends KubernetesObject> =
+export type WatcherInput =
   | {
       readonly type: 'ListPage';
-      readonly items: readonly T[];
+      /** Unchecked JSON; items that are not objects with a name are skipped and reported. */
+      readonly items: readonly unknown[];
       readonly resourceVersion: string;
       /** Set when more pages follow. */
       readonly continueToken?: string;
@@ -38,9 +49,10 @@ export type WatcherInput<T extends KubernetesObject> =
   | { readonly type: 'ListFailed'; readonly error: unknown }
   | { readonly type: 'WatchStarted' }
   | { readonly type: 'WatchFailed'; readonly error: unknown }
-  | { readonly type: 'WatchEvent'; readonly event: RawWatchEvent<T> }
-  /** The server ended the stream cleanly (its `timeoutSeconds` elapsed). */
-  | { readonly type: 'WatchClosed' }
+  /** One parsed line of the stream, unchecked (see {@link RawWatchEvent}). */
+  | { readonly type: 'WatchEvent'; readonly event: unknown }
+  /** The server ended the stream cleanly (its `timeoutSeconds` elapsed, or a proxy cut it short) after `openForMs`. */
+  | { readonly type: 'WatchClosed'; readonly openForMs: number }
   /** The connection broke, a line did not parse, or the stream went silent past the inactivity timeout. */
   | { readonly type: 'WatchBroken'; readonly error: unknown };
 
@@ -49,14 +61,34 @@ export interface WatcherStep<T extends KubernetesObject> {
   readonly state: WatcherState;
   readonly events: readonly WatcherEvent<T>[];
   readonly backoff: boolean;
-  /** Why the step failed, for the log; the watcher itself recovers. */
+  /** Why the step failed, or what it skipped, for the log; the watcher itself recovers. */
   readonly error?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An object the store can file: a JSON object whose `metadata.name` is a non-empty string. */
+function isNamedObject(value: unknown): value is KubernetesObject {
+  if (!isRecord(value) || !isRecord(value.metadata)) return false;
+  const name = value.metadata.name;
+  return typeof name === 'string' && name !== '';
 }
 
 const empty: WatcherState = { phase: 'Empty' };
 
-function resourceVersionOf(obj: KubernetesObject | StatusBody): string | undefined {
-  return (obj as KubernetesObject).metadata?.resourceVersion;
+/**
+ * A watch closed cleanly sooner than this without delivering an event is a failure, not a routine timeout (as
+ * client-go's reflector): something between us and the API server is cutting watches short, and reopening at once
+ * would make a hot loop of WATCH requests.
+ */
+export const shortWatchMs = 1000;
+
+function resourceVersionOf(obj: unknown): string | undefined {
+  if (!isRecord(obj) || !isRecord(obj.metadata)) return undefined;
+  const resourceVersion = obj.metadata.resourceVersion;
+  return typeof resourceVersion === 'string' && resourceVersion !== '' ? resourceVersion : undefined;
 }
 
 /**
@@ -65,14 +97,14 @@ function resourceVersionOf(obj: KubernetesObject | StatusBody): string | undefin
  */
 export function transition<T extends KubernetesObject>(
   state: WatcherState,
-  input: WatcherInput<T>,
+  input: WatcherInput,
   /** Names the watch in errors made from in-stream `ERROR` events, e.g. `watch v1 ConfigMap`. */
   action = 'watch',
 ): WatcherStep<T> {
   switch (state.phase) {
     case 'Empty':
     case 'InitPage':
-      return fromListing(state, input);
+      return fromListing(state, input, action);
     case 'InitListed':
       return fromListed(state, input);
     case 'Watching':
@@ -82,28 +114,47 @@ export function transition<T extends KubernetesObject>(
 
 function fromListing<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'Empty' | 'InitPage' }>,
-  input: WatcherInput<T>,
+  input: WatcherInput,
+  action: string,
 ): WatcherStep<T> {
   switch (input.type) {
     case 'ListPage': {
       const events: WatcherEvent<T>[] = state.phase === 'Empty' ? [{ type: 'Init' }] : [];
-      for (const object of input.items) events.push({ type: 'InitApply', object });
+      let skipped = 0;
+      for (const object of input.items) {
+        if (isNamedObject(object)) events.push({ type: 'InitApply', object: object as T });
+        else skipped++;
+      }
+      // Nothing without a name can be stored or read by key; the rest of the list is still the truth.
+      const error =
+        skipped === 0
+          ? undefined
+          : new Error(
+              `${action}: skipped ${skipped} listed ${skipped === 1 ? 'item that is not an object' : 'items that are not objects'} with a metadata.name`,
+            );
       // More pages: keep listing at the same snapshot.
       if (input.continueToken) {
-        return { state: { phase: 'InitPage', continueToken: input.continueToken }, events, backoff: false };
+        const next: WatcherState = { phase: 'InitPage', continueToken: input.continueToken };
+        return error
+          ? { state: next, events, backoff: false, error }
+          : { state: next, events, backoff: false };
       }
       // Last page: the store can be swapped, and the watch starts where the list's snapshot ends.
       events.push({ type: 'InitDone', resourceVersion: input.resourceVersion });
-      return {
-        state: { phase: 'InitListed', resourceVersion: input.resourceVersion },
-        events,
-        backoff: false,
-      };
+      const listed: WatcherState = { phase: 'InitListed', resourceVersion: input.resourceVersion };
+      return error
+        ? { state: listed, events, backoff: false, error }
+        : { state: listed, events, backoff: false };
     }
     case 'ListFailed':
-      // An expired continue token (410): the snapshot is gone, start the list over at once.
+      // An expired continue token (410): the snapshot is gone. Start over with one unpaginated list, at once.
       if (state.phase === 'InitPage' && isResourceExpired(input.error)) {
-        return { state: empty, events: [], backoff: false, error: input.error };
+        return {
+          state: { phase: 'Empty', unpaginated: true },
+          events: [],
+          backoff: false,
+          error: input.error,
+        };
       }
       // Anything else (server down, 403, 500): retry the same request after the backoff.
       return { state, events: [], backoff: true, error: input.error };
@@ -114,20 +165,22 @@ function fromListing<T extends KubernetesObject>(
 
 function fromListed<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'InitListed' }>,
-  input: WatcherInput<T>,
+  input: WatcherInput,
 ): WatcherStep<T> {
   switch (input.type) {
     case 'WatchStarted':
       // The stream is open: read events from the same resourceVersion.
       return {
-        state: { phase: 'Watching', resourceVersion: state.resourceVersion },
+        state: { phase: 'Watching', resourceVersion: state.resourceVersion, events: 0 },
         events: [],
         backoff: false,
       };
     case 'WatchFailed':
-      // 410 Gone: our resourceVersion was compacted away; only a fresh list can tell what changed.
+      // 410 Gone: our resourceVersion was compacted away; only a fresh list can tell what changed. After the
+      // (jittered) backoff: a compaction expires every informer's resourceVersion at once, and relisting together
+      // would hit the API server with all their lists at the same instant.
       if (isResourceExpired(input.error))
-        return { state: empty, events: [], backoff: false, error: input.error };
+        return { state: empty, events: [], backoff: true, error: input.error };
       // Server down or overloaded: try the watch again from the same resourceVersion after the backoff.
       return { state, events: [], backoff: true, error: input.error };
     default:
@@ -137,19 +190,24 @@ function fromListed<T extends KubernetesObject>(
 
 function fromWatching<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'Watching' }>,
-  input: WatcherInput<T>,
+  input: WatcherInput,
   action: string,
 ): WatcherStep<T> {
   switch (input.type) {
     case 'WatchEvent':
       return fromWatchEvent(state, input.event, action);
-    case 'WatchClosed':
+    case 'WatchClosed': {
+      const resume: WatcherState = { phase: 'InitListed', resourceVersion: state.resourceVersion };
+      // Closed at once with nothing delivered: not the server's timeoutSeconds; back off before reopening.
+      if (state.events === 0 && input.openForMs < shortWatchMs) {
+        const error = new Error(
+          `${action}: very short watch: closed after ${Math.round(input.openForMs)} ms without an event`,
+        );
+        return { state: resume, events: [], backoff: true, error };
+      }
       // The server's timeoutSeconds: routine; resume from the last resourceVersion at once.
-      return {
-        state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
-        events: [],
-        backoff: false,
-      };
+      return { state: resume, events: [], backoff: false };
+    }
     case 'WatchBroken':
       // Disconnect or silence: resume from the last resourceVersion, after the backoff (the server may be down).
       return {
@@ -165,25 +223,40 @@ function fromWatching<T extends KubernetesObject>(
 
 function fromWatchEvent<T extends KubernetesObject>(
   state: Extract<WatcherState, { phase: 'Watching' }>,
-  event: RawWatchEvent<T>,
+  event: unknown,
   action: string,
 ): WatcherStep<T> {
+  // Skipped events still count as delivered (the stream is alive) and, as client-go, still advance the
+  // resourceVersion: the server has moved past them, and so does a reconnect.
+  if (!isRecord(event)) {
+    const error = new Error(`${action}: skipped a watch event that is not an object`);
+    return { state: { ...state, events: state.events + 1 }, events: [], backoff: false, error };
+  }
   const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
-  const watching: WatcherState = { phase: 'Watching', resourceVersion };
+  const watching: WatcherState = { phase: 'Watching', resourceVersion, events: state.events + 1 };
   switch (event.type) {
     case 'ADDED':
     case 'MODIFIED':
-      return { state: watching, events: [{ type: 'Apply', object: event.object as T }], backoff: false };
-    case 'DELETED':
-      return { state: watching, events: [{ type: 'Delete', object: event.object as T }], backoff: false };
+    case 'DELETED': {
+      if (!isNamedObject(event.object)) {
+        const article = event.type === 'ADDED' ? 'an' : 'a';
+        const error = new Error(
+          `${action}: skipped ${article} ${event.type} event whose object has no metadata.name`,
+        );
+        return { state: watching, events: [], backoff: false, error };
+      }
+      const type = event.type === 'DELETED' ? 'Delete' : 'Apply';
+      return { state: watching, events: [{ type, object: event.object as T }], backoff: false };
+    }
     case 'BOOKMARK':
       // Progress without a change: remember it, so a reconnect resumes from here and not from before.
       return { state: watching, events: [{ type: 'Bookmark', resourceVersion }], backoff: false };
     case 'ERROR': {
-      const status = event.object as StatusBody;
+      const status: StatusBody = isRecord(event.object) ? event.object : {};
       const error = apiErrorFromStatus(action, status.code ?? 500, status);
-      // "too old resource version" (410): relist from scratch, and the relist's diff yields what was missed.
-      if (isResourceExpired(error)) return { state: empty, events: [], backoff: false, error };
+      // "too old resource version" (410): relist from scratch after the backoff (see WatchFailed), and the
+      // relist's diff yields what was missed.
+      if (isResourceExpired(error)) return { state: empty, events: [], backoff: true, error };
       // Other in-stream errors: reopen from the last good resourceVersion after the backoff.
       return {
         state: { phase: 'InitListed', resourceVersion: state.resourceVersion },
@@ -191,6 +264,13 @@ function fromWatchEvent<T extends KubernetesObject>(
         backoff: true,
         error,
       };
+    }
+    default: {
+      // A type this client does not know (a newer server?): skip it, as client-go does, and keep watching.
+      const error = new Error(
+        `${action}: skipped a watch event of unknown type ${JSON.stringify(event.type)}`,
+      );
+      return { state: watching, events: [], backoff: false, error };
     }
   }
 }

@@ -1,23 +1,18 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { ResourceKind } from '../kinds/resource-kind.js';
-import { RestClient, actionOf, type RestRequest } from '../rest/rest-client.js';
-import { WatchStream } from './watch-stream.js';
+import { actionOf } from '../rest/rest-client.js';
 import {
-  transition,
-  type RawWatchEvent,
-  type WatcherInput,
-  type WatcherState,
-  type WatcherStep,
-} from './watcher-state.js';
+  RestListWatchSource,
+  type ListRequest,
+  type ListResponse,
+  type ListWatchSource,
+  type WatchLines,
+} from './list-watch-source.js';
+import { transition, type WatcherInput, type WatcherState, type WatcherStep } from './watcher-state.js';
 import { defaultWatchBackoff, type Backoff } from './backoff.js';
 import type { WatcherEvent } from './watcher-event.js';
 import { errorMessage } from '../internal/errors/error-message.js';
 import { isAborted, sleep } from '../internal/signal/sleep.js';
-
-/** Accept header for a metadata-only LIST: the server answers with a PartialObjectMetadataList. */
-const metadataListAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-/** Accept header for a metadata-only WATCH: each event carries a PartialObjectMetadata. */
-const metadataWatchAccept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 /** How a watcher talks to the API server; every field has a default that suits a controller. */
 export interface WatcherTuning {
@@ -56,24 +51,28 @@ export interface ListWatchOptions {
   readonly metadataOnly?: boolean;
 }
 
-/**
- * What to watch: a kind, narrowed by {@link ListWatchOptions} (namespace, selectors, metadataOnly; metadata-only
- * objects keep the kind's `apiVersion` and `kind`).
- */
-export interface WatcherOptions<T extends KubernetesObject> extends WatcherTuning, ListWatchOptions {
-  readonly kubeConfig: KubeConfig;
+/** What every watcher has, whichever {@link ListWatchSource} it reads. */
+interface WatcherBaseOptions<T extends KubernetesObject> extends WatcherTuning, ListWatchOptions {
   readonly kind: ResourceKind<T>;
   /** Told about each failure the watcher recovers from (with the verb and kind in the message). Default: ignored. */
   readonly onError?: (error: Error) => void;
+  /** A monotonic clock in ms, to time watches; default `performance.now`. */
+  readonly now?: () => number;
 }
+
+/**
+ * What to watch: a kind, narrowed by {@link ListWatchOptions} (namespace, selectors, metadataOnly; metadata-only
+ * objects keep the kind's `apiVersion` and `kind`), at the API server of `kubeConfig`, or from a `source` (a unit
+ * test's scripted lists and watches; the kind, namespace and tuning then only shape requests and messages).
+ */
+export type WatcherOptions<T extends KubernetesObject> = WatcherBaseOptions<T> &
+  (
+    | { readonly kubeConfig: KubeConfig; readonly source?: undefined }
+    | { readonly source: ListWatchSource; readonly kubeConfig?: undefined }
+  );
 
 /** Where a watcher is, coarsely, for health reporting. */
 export type WatcherPhase = 'Pending' | 'Listing' | 'Watching' | 'Backoff' | 'Stopped';
-
-interface ListBody<T> {
-  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
-  readonly items?: T[];
-}
 
 /**
  * Turns LIST+WATCH of one kind into a stream of {@link WatcherEvent}s, and nothing more (kube-rs's `watcher`): it
@@ -84,7 +83,7 @@ interface ListBody<T> {
 export class Watcher<T extends KubernetesObject> {
   readonly kind: ResourceKind<T>;
   readonly #options: WatcherOptions<T>;
-  readonly #rest: RestClient;
+  readonly #source: ListWatchSource;
   readonly #backoff: Backoff;
   #phase: WatcherPhase = 'Pending';
   #state: WatcherState = { phase: 'Empty' };
@@ -92,7 +91,17 @@ export class Watcher<T extends KubernetesObject> {
   constructor(options: WatcherOptions<T>) {
     this.kind = options.kind;
     this.#options = options;
-    this.#rest = RestClient.for(options.kubeConfig);
+    this.#source =
+      options.source ??
+      new RestListWatchSource({
+        kubeConfig: options.kubeConfig,
+        kind: options.kind,
+        namespace: options.namespace,
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+        metadataOnly: options.metadataOnly,
+        requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+      });
     this.#backoff = options.backoff ?? defaultWatchBackoff();
   }
 
@@ -107,24 +116,32 @@ export class Watcher<T extends KubernetesObject> {
 
   /** Lists and watches until `signal` aborts; each call starts over from an empty state. */
   async *events(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
-    let stream: WatchStream | undefined;
+    let stream: WatchLines | undefined;
+    let openedAt = 0;
+    const now = this.#options.now ?? (() => performance.now());
     this.#state = { phase: 'Empty' };
     try {
       while (!signal.aborted) {
         const state: WatcherState = this.#state;
-        let input: WatcherInput<T>;
+        let input: WatcherInput;
         switch (state.phase) {
           case 'Empty':
           case 'InitPage':
             this.#phase = 'Listing';
-            input = await this.listPage(state.phase === 'InitPage' ? state.continueToken : undefined, signal);
+            input = await this.listPage(
+              state.phase === 'InitPage'
+                ? { limit: this.#options.pageSize ?? 500, continueToken: state.continueToken }
+                : { limit: state.unpaginated ? undefined : (this.#options.pageSize ?? 500) },
+              signal,
+            );
             break;
           case 'InitListed': {
             const opened = await this.openWatch(state.resourceVersion, signal);
-            if (opened instanceof WatchStream) {
+            if ('next' in opened) {
               // Watching means the server accepted the watch, not that we asked for one.
               this.#phase = 'Watching';
               stream = opened;
+              openedAt = now();
               input = { type: 'WatchStarted' };
             } else {
               input = opened;
@@ -133,19 +150,19 @@ export class Watcher<T extends KubernetesObject> {
           }
           case 'Watching':
             if (!stream) throw new Error('watcher is Watching without an open stream');
-            input = await this.readEvent(stream);
+            input = await this.readEvent(stream, () => now() - openedAt);
             break;
         }
         // The request may have ended because we were stopped; then its outcome means nothing.
         if (isAborted(signal)) break;
-        const step: WatcherStep<T> = transition(state, input, this.action('watch'));
+        const step: WatcherStep<T> = transition<T>(state, input, this.action('watch'));
         if (step.state.phase !== 'Watching' && stream) {
           stream.close();
           stream = undefined;
         }
         this.#state = step.state;
-        for (const event of step.events) yield event;
-        if (step.error !== undefined) this.report(step.error, step.backoff);
+        for (const event of step.events) yield this.withKindOf(event);
+        if (step.error !== undefined) this.report(state, step);
         if (step.backoff) {
           this.#phase = 'Backoff';
           await sleep(this.#backoff.next(), signal);
@@ -157,23 +174,10 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async listPage(continueToken: string | undefined, signal: AbortSignal): Promise<WatcherInput<T>> {
-    const { metadataOnly, labelSelector, fieldSelector } = this.#options;
+  private async listPage(request: ListRequest, signal: AbortSignal): Promise<WatcherInput> {
     try {
-      const body = await this.#rest.request<ListBody<T>>(
-        this.request(
-          'list',
-          signal,
-          {
-            limit: this.#options.pageSize ?? 500,
-            continue: continueToken,
-            labelSelector,
-            fieldSelector,
-          },
-          metadataOnly ? metadataListAccept : undefined,
-        ),
-      );
-      const items = (body.items ?? []).map((item) => this.withKind(item));
+      const body: ListResponse = await this.#source.list(request, signal);
+      const items = body.items ?? [];
       const resourceVersion = body.metadata?.resourceVersion ?? '';
       const next = body.metadata?.continue;
       return next
@@ -184,47 +188,31 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async openWatch(
-    resourceVersion: string,
-    signal: AbortSignal,
-  ): Promise<WatchStream | WatcherInput<T>> {
-    const { metadataOnly, labelSelector, fieldSelector } = this.#options;
+  private async openWatch(resourceVersion: string, signal: AbortSignal): Promise<WatchLines | WatcherInput> {
     const minTimeout = this.#options.minWatchTimeoutSeconds ?? 300;
     try {
-      const open = await this.#rest.stream(
-        this.request(
-          'watch',
-          signal,
-          {
-            watch: true,
-            allowWatchBookmarks: true,
-            resourceVersion,
-            timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())),
-            labelSelector,
-            fieldSelector,
-          },
-          metadataOnly ? metadataWatchAccept : undefined,
-        ),
+      return await this.#source.watch(
+        { resourceVersion, timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())) },
+        signal,
       );
-      return new WatchStream(open);
     } catch (error) {
       return { type: 'WatchFailed', error };
     }
   }
 
-  private async readEvent(stream: WatchStream): Promise<WatcherInput<T>> {
+  private async readEvent(stream: WatchLines, openForMs: () => number): Promise<WatcherInput> {
     const timeoutMs = this.#options.inactivityTimeoutMs ?? 180_000;
     try {
       const read = await stream.next(timeoutMs);
-      if (read.type === 'end') return { type: 'WatchClosed' };
+      if (read.type === 'end') return { type: 'WatchClosed', openForMs: openForMs() };
       if (read.type === 'silent') {
         return {
           type: 'WatchBroken',
           error: new Error(`${this.action('watch')}: no event or bookmark for ${timeoutMs} ms; reconnecting`),
         };
       }
-      const event = JSON.parse(read.line) as RawWatchEvent<T>;
-      if (event.type !== 'ERROR' && event.type !== 'BOOKMARK') this.withKind(event.object as T);
+      // Unchecked: the state machine skips what is not a watch event it can apply.
+      const event: unknown = JSON.parse(read.line);
       return { type: 'WatchEvent', event };
     } catch (error) {
       const why = errorMessage(error);
@@ -235,22 +223,13 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private request(
-    verb: string,
-    signal: AbortSignal,
-    query: RestRequest['query'],
-    accept: string | undefined,
-  ): RestRequest {
-    const namespace = this.kind.namespaced ? this.#options.namespace : undefined;
-    const timeoutMs = this.#options.requestTimeoutMs ?? 60_000;
-    return { verb, method: 'GET', kind: this.kind, namespace, query, accept, signal, timeoutMs };
-  }
-
   /** List items carry no apiVersion/kind, and metadata-only objects carry PartialObjectMetadata's: set the kind's. */
-  private withKind(obj: T): T {
-    obj.apiVersion = this.kind.apiVersion;
-    obj.kind = this.kind.kind;
-    return obj;
+  private withKindOf(event: WatcherEvent<T>): WatcherEvent<T> {
+    if ('object' in event) {
+      event.object.apiVersion = this.kind.apiVersion;
+      event.object.kind = this.kind.kind;
+    }
+    return event;
   }
 
   private action(verb: string): string {
@@ -258,9 +237,15 @@ export class Watcher<T extends KubernetesObject> {
     return actionOf({ verb, method: 'GET', kind: this.kind, namespace });
   }
 
-  private report(error: unknown, retrying: boolean): void {
-    const message = errorMessage(error);
-    const next = retrying ? 'retrying after backoff' : 'relisting';
-    this.#options.onError?.(new Error(`${message}; ${next}`, { cause: error }));
+  /** Tells `onError` what failed and what happens next. */
+  private report(from: WatcherState, step: WatcherStep<T>): void {
+    const message = errorMessage(step.error);
+    let next = step.backoff ? '; retrying after backoff' : '';
+    // Into Empty from elsewhere is a relist; a list that failed and stays Empty is retried, as any request.
+    if (step.state.phase === 'Empty' && from.phase !== 'Empty') {
+      if (step.state.unpaginated) next = '; listing everything in one response instead';
+      else next = step.backoff ? '; relisting after backoff' : '; relisting';
+    }
+    this.#options.onError?.(new Error(`${message}${next}`, { cause: step.error }));
   }
 }

@@ -35,7 +35,7 @@ export interface RateLimitingQueueOptions<T> {
   readonly key?: (item: T) => string;
   /** Backoff of `addRateLimited`; default {@link defaultControllerRateLimiter} (5 ms → 1000 s per item, 10 qps/100 burst). */
   readonly rateLimiter?: RateLimiter;
-  /** Default the wall clock; tests pass a {@link FakeClock}. */
+  /** Default the process clock (delays measured on its monotonic clock); tests pass a {@link FakeClock}. */
   readonly clock?: Clock;
 }
 
@@ -88,12 +88,17 @@ export class RateLimitingQueue<T> {
   private readonly entries = new Map<string, Entry<T>>();
   /** Keys handed out and not yet done, with when they were handed out. */
   private readonly processing = new Map<string, number>();
+  /** One node per key (a re-push moves it): the heaps hold at most one node per queued key. */
   private readonly ready = new PriorityHeap<Node<T>>(
     (a, b) =>
       a.entry.priority > b.entry.priority ||
       (a.entry.priority === b.entry.priority && a.entry.order < b.entry.order),
+    (node) => node.entry.key,
   );
-  private readonly delayed = new PriorityHeap<DelayedNode<T>>((a, b) => a.at < b.at);
+  private readonly delayed = new PriorityHeap<DelayedNode<T>>(
+    (a, b) => a.at < b.at,
+    (node) => node.entry.key,
+  );
   private readonly waiters: ((item: QueueItem<T> | undefined) => void)[] = [];
   private readonly drained: (() => void)[] = [];
   private readyCount = 0;
@@ -160,7 +165,7 @@ export class RateLimitingQueue<T> {
     const started = this.processing.get(key);
     if (started === undefined) return;
     this.processing.delete(key);
-    this.metrics.done(this.clock.now() - started);
+    this.metrics.done(this.clock.monotonicNow() - started);
     const entry = this.entries.get(key);
     if (entry && entry.readyAt === undefined) {
       this.ready.push({ entry, seq: entry.seq });
@@ -173,6 +178,14 @@ export class RateLimitingQueue<T> {
   len(): number {
     this.promoteDue();
     return this.readyCount;
+  }
+
+  /**
+   * Nodes held by the queue's two heaps (ready and delayed): at most one per queued key, so the queue's memory
+   * follows the number of keys, not the rate of adds. A diagnostic, for tests and debugging.
+   */
+  get heapSize(): number {
+    return this.ready.size + this.delayed.size;
   }
 
   /** Items handed out and not yet done. */
@@ -217,7 +230,7 @@ export class RateLimitingQueue<T> {
   private insert(item: T, priority: number, afterMs: number): void {
     if (this.shutdown) return;
     const key = this.keyOf(item);
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     if (afterMs > 0) this.metrics.retry();
     const existing = this.entries.get(key);
     if (!existing) {
@@ -240,6 +253,7 @@ export class RateLimitingQueue<T> {
       if (afterMs <= 0) this.makeReady(existing);
       else if (now + afterMs < existing.readyAt) this.delay(existing, now + afterMs);
     } else if (moved && !this.processing.has(key)) {
+      // Raised in place: it keeps its place in line among its new priority (as controller-runtime's AddedCounter).
       existing.seq++;
       this.ready.push({ entry: existing, seq: existing.seq });
     }
@@ -254,8 +268,10 @@ export class RateLimitingQueue<T> {
   }
 
   private makeReady(entry: Entry<T>): void {
+    // Ready before its delay ran out (added again now): its delayed node goes, rather than lingering until due.
+    this.delayed.remove(entry.key);
     entry.readyAt = undefined;
-    entry.readySince = this.clock.now();
+    entry.readySince = this.clock.monotonicNow();
     entry.order = this.orderCounter++;
     entry.seq++;
     this.readyCount++;
@@ -278,7 +294,7 @@ export class RateLimitingQueue<T> {
   }
 
   private handOut(entry: Entry<T>): QueueItem<T> {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     this.entries.delete(entry.key);
     this.readyCount--;
     this.processing.set(entry.key, now);
@@ -297,7 +313,7 @@ export class RateLimitingQueue<T> {
 
   /** Moves every delayed item that is due to ready. */
   private promoteDue(): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     for (let top = this.delayed.peek(); top && top.at <= now; top = this.delayed.peek()) {
       this.delayed.pop();
       if (this.isLive(top) && top.entry.readyAt === top.at) this.makeReady(top.entry);
@@ -320,7 +336,7 @@ export class RateLimitingQueue<T> {
       this.promoteDue();
       this.dispatch();
       this.armTimer();
-    }, at - this.clock.now());
+    }, at - this.clock.monotonicNow());
     this.timer = { handle, at };
   }
 
@@ -329,14 +345,14 @@ export class RateLimitingQueue<T> {
   }
 
   private unfinishedWorkSeconds(): number {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     let total = 0;
     for (const started of this.processing.values()) total += now - started;
     return total / 1000;
   }
 
   private longestRunningProcessorSeconds(): number {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     let longest = 0;
     for (const started of this.processing.values()) longest = Math.max(longest, now - started);
     return longest / 1000;

@@ -60,8 +60,11 @@ const CacheCatchUpMs = 1_000;
   maxConcurrentReconciles: 2,
 })
 export class ProxyConfigController implements Reconciler {
-  /** Since when each Memcached (by uid) has waited for starting servers. Lost on restart, which only shortens a wait. */
-  private readonly pendingSince = new Map<string, number>();
+  /**
+   * Since when each Memcached (by namespace/name, with its uid) has waited for starting servers; dropped when it is
+   * deleted. Lost on restart, which only shortens a wait.
+   */
+  private readonly pendingSince = new Map<string, { readonly uid: string; readonly since: number }>();
 
   constructor(
     private readonly client: Client,
@@ -70,8 +73,15 @@ export class ProxyConfigController implements Reconciler {
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const memcached = await this.client.get(MemcachedKind, req);
-    if (!memcached || memcached.metadata?.deletionTimestamp) return {};
+    const key = `${req.namespace}/${req.name}`;
+    if (!memcached || memcached.metadata?.deletionTimestamp) {
+      this.pendingSince.delete(key);
+      return {};
+    }
     const uid = memcached.metadata?.uid ?? '';
+    // A wait of an earlier Memcached of the same name is not this one's.
+    const pending = this.pendingSince.get(key);
+    const pendingSince = pending?.uid === uid ? pending.since : undefined;
     const namespace = req.namespace;
 
     const configMaps = (
@@ -99,24 +109,24 @@ export class ProxyConfigController implements Reconciler {
       const decision = settleDecision({
         expectedNames: expectedPodNames(statefulSetName(req.name), spec.replicas),
         observed,
-        pendingSince: this.pendingSince.get(uid),
+        pendingSince,
         now: Date.now(),
         settleMs: SettleMs,
         hasPublished: newest !== undefined,
       });
       if (!decision.publish) {
-        if (!this.pendingSince.has(uid)) this.pendingSince.set(uid, Date.now());
+        if (pendingSince === undefined) this.pendingSince.set(key, { uid, since: Date.now() });
         ctx.log.debug('waiting for servers to become ready before writing a config', {
           notReady: observed.notReady.map((b) => b.name),
         });
         return { requeueAfter: decision.retryAfterMs };
       }
-      this.pendingSince.delete(uid);
+      this.pendingSince.delete(key);
       newest = await this.publish(memcached, configMaps, config, wanted, ctx);
       // The informer's event for our own write re-enqueues this Memcached; this requeue only bounds the wait.
       if (!newest) return { requeueAfter: CacheCatchUpMs };
     } else {
-      this.pendingSince.delete(uid);
+      this.pendingSince.delete(key);
     }
 
     await this.deleteStale(memcached, configMaps, newest, ctx);

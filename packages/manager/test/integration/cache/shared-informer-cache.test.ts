@@ -4,12 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { SharedInformerCache } from '../../../src/cache/shared-informer-cache.js';
-import { isNotFound } from '../../../src/apierrors/api-error.js';
+import { isForbidden, isNotFound } from '../../../src/apierrors/api-error.js';
 import { KubeClient } from '../../../src/client/kube-client.js';
-import { ConfigMap, Namespace, Secret } from '../../../src/kinds/builtin-kinds.js';
+import { ConfigMap, Namespace, Role, RoleBinding, Secret } from '../../../src/kinds/builtin-kinds.js';
 import { defineKind } from '../../../src/kinds/resource-kind.js';
+import { ExponentialBackoff } from '../../../src/watcher/backoff.js';
 import { EventLog } from '../../support/event-log.js';
-import { apiServerRequests, openWatches, restClientRequestCount } from '../../support/metrics.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
+import { apiServerRequests, metricSum, openWatches, restClientRequestCount } from '../../support/metrics.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const configMap = (namespace: string, name: string, data: Record<string, string> = {}): V1ConfigMap => ({
@@ -226,9 +228,150 @@ describe('SharedInformerCache against a real API server', () => {
     });
     const { cache } = startedCache({ onError: () => undefined });
     await assert.rejects(cache.get(Missing, { namespace: 'default', name: 'x' }), (err: Error) => {
-      assert.match(err.message, /list nowhere\.spoke\.dev\/v1 Ghost in namespace default: 404 Not Found/);
+      assert.match(err.message, /list nowhere\.spoke\.dev\/v1 Ghost: 404 Not Found/);
       assert.ok(isNotFound(err.cause));
       return true;
     });
+    // The informer that could not list is gone: it retries nothing and holds no check failing.
+    assert.deepEqual(cache.health(), []);
+  });
+
+  it('reads of a kind in many namespaces share one informer for all namespaces: one LIST and one WATCH', async () => {
+    const namespaces = ['spread-1', 'spread-2', 'spread-3', 'spread-4', 'spread-5'];
+    for (const ns of namespaces) {
+      await namespace(ns);
+      await api.create(Secret, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { namespace: ns, name: 'token' },
+      });
+    }
+    const m0 = await env.apiServerMetrics();
+    const { cache } = startedCache();
+    const client = new KubeClient({ kubeConfig: env.kubeConfig, cache });
+    for (const ns of namespaces) {
+      const secret = await client.get(Secret, { namespace: ns, name: 'token' });
+      assert.equal(secret?.metadata?.namespace, ns);
+      assert.equal((await client.list(Secret, { namespace: ns })).length, 1);
+    }
+    await waitFor(
+      'the watch to open',
+      async () => openWatches(await env.apiServerMetrics(), 'secrets') > openWatches(m0, 'secrets'),
+    );
+    const m1 = await env.apiServerMetrics();
+    // One per namespace read would be 5 and 5, each kept for the life of the process.
+    assert.equal(
+      apiServerRequests(m1, 'secrets', 'LIST') - apiServerRequests(m0, 'secrets', 'LIST'),
+      1,
+      'LISTs',
+    );
+    assert.equal(openWatches(m1, 'secrets') - openWatches(m0, 'secrets'), 1, 'open WATCHes');
+    assert.deepEqual(
+      cache.health().map((h) => [h.kind, h.namespace]),
+      [['core/v1/Secret', undefined]],
+    );
+  });
+
+  it('fails a read RBAC forbids with the 403 and a hint, and removes the informer instead of retrying it forever', async () => {
+    const ns = await namespace('rbac-one-namespace');
+    await api.create(Secret, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: ns, name: 'token' },
+    });
+    // A user who may read Secrets in this one namespace only.
+    await api.create(Role, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { namespace: ns, name: 'secret-reader' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    });
+    await api.create(RoleBinding, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { namespace: ns, name: 'secret-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secret-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'one-namespace-reader' }],
+    });
+    const kubeConfig = env.userKubeConfig({ name: 'one-namespace-reader' });
+    // Refusals by authorization are not in apiserver_request_total; this user is the only one refused here.
+    const refused = (metrics: string) =>
+      metricSum(metrics, 'authorization_attempts_total', { result: 'no-opinion' }) +
+      metricSum(metrics, 'authorization_attempts_total', { result: 'denied' });
+    const m0 = await env.apiServerMetrics();
+    const { cache } = startedCache({ kubeConfig, onError: () => undefined });
+    const client = new KubeClient({ kubeConfig, cache });
+    // A namespace it may not read at all, then its own: both need the informer for all namespaces.
+    for (const target of ['default', ns]) {
+      await assert.rejects(client.get(Secret, { namespace: target, name: 'token' }), (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(`^get v1 Secret ${target}/token: list v1 Secret: 403 Forbidden`),
+        );
+        assert.match(err.message, /list and watch .* in all namespaces.*defaultNamespace.*uncached/);
+        assert.ok(isForbidden(err.cause));
+        return true;
+      });
+      assert.deepEqual(cache.health(), [], 'no informer left retrying, nor failing /readyz');
+    }
+    const m1 = await env.apiServerMetrics();
+    assert.equal(refused(m1) - refused(m0), 2, 'one refused LIST per read');
+    // What the error suggests works: a cache restricted to the namespace, or an uncached read.
+    const restricted = startedCache({ kubeConfig, defaultNamespace: ns }).cache;
+    const inNamespace = new KubeClient({ kubeConfig, cache: restricted });
+    assert.equal((await inNamespace.get(Secret, { namespace: ns, name: 'token' }))?.metadata?.name, 'token');
+    const direct = await client.get(Secret, { namespace: ns, name: 'token' }, { uncached: true });
+    assert.equal(direct?.metadata?.name, 'token');
+  });
+
+  it('reads its own write from the informer it reads: with two informers of a kind, not from the lagging one', async () => {
+    const ns = await namespace('two-informers');
+    await api.create(ConfigMap, configMap(ns, 'rw', { v: '1' }));
+    const proxy = await TcpProxy.start(new URL(env.server));
+    const { cache } = startedCache({
+      kubeConfig: proxy.kubeConfigFor(env.kubeConfig),
+      // Long enough that only the informers, not the timeout, can end the wait.
+      readYourWritesTimeoutMs: 30_000,
+      // A watch that breaks stays away this long: the lag the test needs.
+      watcher: { backoff: new ExponentialBackoff({ initialMs: 5000, maxMs: 5000, jitter: 0 }) },
+    });
+    try {
+      // Two informers that can answer a read of ns/rw: one for all namespaces (made first: reads prefer it) ...
+      const all = cache.getInformer(ConfigMap);
+      assert.equal(await cache.waitForCacheSync(), true);
+      await waitFor('the watch of all namespaces', () => all.phase === 'Watching');
+      // ... whose watch breaks now, so that it lags for its backoff, and one for the namespace, which keeps up.
+      proxy.cut();
+      await waitFor('the informer of all namespaces to back off', () => all.phase === 'Backoff');
+      proxy.heal();
+      const one = cache.getInformer(ConfigMap, { namespace: ns });
+      assert.equal(await cache.waitForCacheSync(), true);
+      await waitFor('the watch of the namespace', () => one.phase === 'Watching');
+
+      const client = new KubeClient({ kubeConfig: env.kubeConfig, cache });
+      const current = await client.get(ConfigMap, { namespace: ns, name: 'rw' }, { uncached: true });
+      assert.ok(current);
+      const written = await client.update(ConfigMap, { ...current, data: { v: '2' } });
+      const rv = written.metadata?.resourceVersion;
+      await waitFor('the namespace informer to show the write', () => {
+        return one.store.get(`${ns}/rw`)?.metadata?.resourceVersion === rv;
+      });
+      assert.notEqual(all.store.get(`${ns}/rw`)?.metadata?.resourceVersion, rv, 'the other one lags');
+
+      // A get may use either: it must not answer from the one that lags.
+      const got = await client.get(ConfigMap, { namespace: ns, name: 'rw' });
+      assert.equal(got?.metadata?.resourceVersion, rv, 'get shows its own write');
+      // A list of all namespaces can only use the lagging one: it waits for it (its watch resumes after the
+      // backoff and delivers the write) rather than answering from before the write.
+      const listed = await client.list(ConfigMap);
+      assert.equal(
+        listed.find((o) => o.metadata?.namespace === ns && o.metadata.name === 'rw')?.metadata
+          ?.resourceVersion,
+        rv,
+        'list shows its own write',
+      );
+    } finally {
+      await proxy.stop();
+    }
   });
 });

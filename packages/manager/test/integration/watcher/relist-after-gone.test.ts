@@ -8,6 +8,7 @@ import { KubeClient } from '../../../src/client/kube-client.js';
 import { ConfigMap, Namespace, Secret } from '../../../src/kinds/builtin-kinds.js';
 import { configMap } from '../../support/config-map.js';
 import { EventLog } from '../../support/event-log.js';
+import { HttpProxy } from '../../support/http-proxy.js';
 import { apiServerRequests } from '../../support/metrics.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -16,7 +17,7 @@ import { waitFor } from '../../support/wait-for.js';
  * 410 Gone on demand: with the watch cache off, watches are served by etcd, which the API server compacts every
  * second here; a watch resumed from a resourceVersion older than the compaction gets "too old resource version".
  */
-describe('relisting after 410 Gone', () => {
+describe('relisting after 410 Gone, and lists whose continue token expired', () => {
   let env: ControlPlane;
   let proxy: TcpProxy;
   let api: KubeClient;
@@ -91,5 +92,68 @@ describe('relisting after 410 Gone', () => {
         .sort(),
       fromApi.map((o) => `${o.metadata?.name ?? ''}@${o.metadata?.resourceVersion ?? ''}`).sort(),
     );
+  });
+
+  it('falls back to one full list when a continue token expires, instead of restarting the paginated list forever', async () => {
+    const ns = 'expired-continue';
+    await api.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    for (let i = 0; i < 5; i++) await api.create(ConfigMap, configMap(ns, `cm-${i}`));
+    const lb = await HttpProxy.start(env.kubeConfig);
+    // Every request for a next page is held until the first page's snapshot is compacted away: a list slower than
+    // compaction, as a big list on a busy cluster is. Restarting it from the first page would only expire again.
+    let ended = false;
+    lb.beforeForward = async (req) => {
+      if (!/[?&]continue=/.test(req.url ?? '')) return;
+      for (let i = 0; i < 3 && !ended; i++) {
+        await api.create(Secret, {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { namespace: ns, generateName: 'bump-' },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+      }
+    };
+    const errors: string[] = [];
+    const cache = new SharedInformerCache({
+      kubeConfig: lb.kubeConfig(),
+      resyncPeriodMs: 0,
+      watcher: { pageSize: 2, backoff: new ExponentialBackoff({ initialMs: 300, maxMs: 300, jitter: 0 }) },
+      onError: (e) => errors.push(e.message),
+    });
+    const informer = cache.getInformer(ConfigMap, { namespace: ns });
+    const listsBefore = apiServerRequests(await env.apiServerMetrics(), 'configmaps', 'LIST');
+    const cacheStop = new AbortController();
+    const running = cache.start(cacheStop.signal);
+    try {
+      await waitFor('the informer to sync', () => informer.hasSynced(), 20_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}; requests: ${lb.received.join(', ')}; errors:\n${errors.join('\n')}`);
+      });
+      assert.deepEqual(
+        informer.store
+          .list()
+          .map((o) => o.metadata?.name)
+          .sort(),
+        ['cm-0', 'cm-1', 'cm-2', 'cm-3', 'cm-4'],
+      );
+      assert.ok(
+        errors.some((e) => /410/.test(e)),
+        `expected the expired continue token among:\n${errors.join('\n')}`,
+      );
+      // The first page, the continuation refused with 410, then one list without a limit (client-go's pager).
+      const lists = lb.received.filter(
+        (r) => /^GET [^?]*\/configmaps(\?|$)/.test(r) && !/watch=true/.test(r),
+      );
+      assert.equal(lists.length, 3, lists.join('\n'));
+      assert.match(lists[0] ?? '', /limit=2/);
+      assert.match(lists[1] ?? '', /continue=/);
+      assert.doesNotMatch(lists[2] ?? '', /limit=|continue=/);
+      const listsAfter = apiServerRequests(await env.apiServerMetrics(), 'configmaps', 'LIST');
+      assert.equal(listsAfter - listsBefore, 3, 'the API server served three LISTs of configmaps');
+    } finally {
+      ended = true;
+      cacheStop.abort();
+      await running;
+      await lb.stop();
+    }
   });
 });

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
-import { ExponentialBackoff } from '../../../src/watcher/backoff.js';
+import { ExponentialBackoff, type Backoff } from '../../../src/watcher/backoff.js';
 import { SharedInformerCache } from '../../../src/cache/shared-informer-cache.js';
 import { KubeClient } from '../../../src/client/kube-client.js';
 import { ConfigMap, Namespace, Secret } from '../../../src/kinds/builtin-kinds.js';
 import { configMap } from '../../support/config-map.js';
 import { EventLog } from '../../support/event-log.js';
+import { HttpProxy } from '../../support/http-proxy.js';
 import { apiServerRequests } from '../../support/metrics.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -17,7 +18,7 @@ import { waitFor } from '../../support/wait-for.js';
  * The informer talks to the API server through a TCP proxy the test controls, so the test decides when its watch
  * is down; the test's own writes go direct.
  */
-describe('watch resilience: disconnects, silence and API server restarts', () => {
+describe('watch resilience: disconnects, silence, API server restarts and watches closed at once', () => {
   let env: ControlPlane;
   let proxy: TcpProxy;
   let api: KubeClient;
@@ -40,7 +41,7 @@ describe('watch resilience: disconnects, silence and API server restarts', () =>
     const stop = new AbortController();
     stops.push(stop);
     void cache.start(stop.signal);
-    return { cache, informer, log, errors, ready: () => cache.waitForCacheSync() };
+    return { cache, informer, log, errors, ready: () => cache.waitForCacheSync(), stop };
   }
 
   async function storeMatchesApi(
@@ -150,5 +151,123 @@ describe('watch resilience: disconnects, silence and API server restarts', () =>
     process.stdout.write(
       `# after the restart the informer ${relisted ? 'got 410 Gone and relisted' : 'resumed its watch'}\n`,
     );
+  });
+
+  it('restarts an informer that failed (here: its backoff threw) with a fresh list, and it delivers events again', async () => {
+    const ns = 'crash';
+    let explosions = 1;
+    const backoff: Backoff = {
+      next: () => {
+        if (explosions-- > 0) throw new Error('backoff exploded');
+        return 100;
+      },
+      reset: () => undefined,
+    };
+    const { cache, informer, log, errors, ready } = await watched(ns, { backoff });
+    await ready();
+    await waitFor('the watch', () => informer.phase === 'Watching');
+    proxy.cut();
+    await waitFor('the failure', () => errors.some((e) => /backoff exploded/.test(e)));
+    proxy.heal();
+    await api.create(ConfigMap, configMap(ns, 'during-restart'));
+    // Created while the informer was down: its fresh list brings it.
+    await waitFor(
+      'the relist after the restart',
+      () => log.has('add during-restart (initial)'),
+      15_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; informer errors:\n${errors.join('\n')}`);
+    });
+    await waitFor('the watch', () => informer.phase === 'Watching');
+    await api.create(ConfigMap, configMap(ns, 'after-restart'));
+    await waitFor('a live event after the restart', () => log.has('add after-restart'));
+    assert.ok(
+      errors.some((e) => /failed: backoff exploded; restarting with a fresh list/.test(e)),
+      errors.join('\n'),
+    );
+    assert.doesNotThrow(() => {
+      cache.livenessCheck();
+    });
+    assert.ok(await storeMatchesApi(ns, informer));
+  });
+
+  it('fails the liveness check, naming the informer, when it fails again and again without completing a list', async () => {
+    const ns = 'crash-loop';
+    const backoff: Backoff = {
+      next: () => {
+        throw new Error('backoff always explodes');
+      },
+      reset: () => undefined,
+    };
+    const { cache, informer, errors, ready } = await watched(ns, { backoff });
+    await ready();
+    await waitFor('the watch', () => informer.phase === 'Watching');
+    assert.doesNotThrow(() => {
+      cache.livenessCheck();
+    });
+    proxy.cut();
+    try {
+      await waitFor(
+        'the liveness check to fail',
+        () => {
+          try {
+            cache.livenessCheck();
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        15_000,
+      );
+    } finally {
+      proxy.heal();
+    }
+    assert.throws(() => {
+      cache.livenessCheck();
+    }, /informer core\/v1\/ConfigMap in namespace crash-loop failed 3 times in a row without completing a list: .*backoff always explodes/);
+    const health = cache.health().find((h) => h.namespace === ns);
+    assert.equal(health?.phase, 'Stopped', 'so /readyz fails too');
+    assert.match(health.failure ?? '', /backoff always explodes/);
+    assert.ok(
+      errors.some((e) => /giving up/.test(e)),
+      errors.join('\n'),
+    );
+  });
+
+  it('backs off when every watch is closed at once, instead of reopening it in a hot loop', async () => {
+    const ns = 'closed-at-once';
+    await api.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const lb = await HttpProxy.start(env.kubeConfig);
+    lb.closeWatchesAtOnce = true;
+    const errors: string[] = [];
+    // The default backoff (800 ms doubling, 25% jitter), as a manager would run it.
+    const cache = new SharedInformerCache({
+      kubeConfig: lb.kubeConfig(),
+      resyncPeriodMs: 0,
+      onError: (e) => errors.push(e.message),
+    });
+    cache.getInformer(ConfigMap, { namespace: ns });
+    const stop = new AbortController();
+    const running = cache.start(stop.signal);
+    try {
+      assert.equal(await cache.waitForCacheSync(), true);
+      const m0 = await env.apiServerMetrics();
+      const windowMs = 4000;
+      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      const m1 = await env.apiServerMetrics();
+      const watches =
+        apiServerRequests(m1, 'configmaps', 'WATCH') - apiServerRequests(m0, 'configmaps', 'WATCH');
+      // Backing off from 600-800 ms and doubling: at most ~4 watches in 4 s (a hot loop makes hundreds). At least
+      // 2: the informer did keep trying, and the API server counted what the proxy forwarded.
+      assert.ok(watches >= 2 && watches <= 6, `${watches} WATCH requests in ${windowMs} ms`);
+      assert.ok(
+        errors.some((e) => /very short watch/.test(e)),
+        `expected a very short watch among:\n${errors.slice(0, 5).join('\n')}`,
+      );
+    } finally {
+      stop.abort();
+      await running;
+      await lb.stop();
+    }
   });
 });

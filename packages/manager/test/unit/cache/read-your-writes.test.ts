@@ -7,6 +7,9 @@ import { ReadYourWrites, showsWrite } from '../../../src/cache/read-your-writes.
 const at = (resourceVersion: string): KubernetesObject => ({ metadata: { name: 'a', resourceVersion } });
 const wrote = (resourceVersion: string) => ({ resourceVersion, deleted: false });
 const deleted = (resourceVersion?: string) => ({ resourceVersion, deleted: true });
+/** Two informers able to answer reads of the same keys (say, one for all namespaces and one for `ns`). */
+const A = { informer: 'A' };
+const B = { informer: 'B' };
 
 /** Settles to 'waiting' if `promise` has not resolved after the pending microtasks and one macrotask. */
 async function state<T>(promise: Promise<T>): Promise<T | 'waiting'> {
@@ -28,17 +31,17 @@ describe('ReadYourWrites (read-your-writes bookkeeping)', () => {
     assert.equal(showsWrite(deleted(), at('8')), false);
   });
 
-  it('a reader waits until an informer stores the written resourceVersion, then the entry is gone', async () => {
+  it('a read waits until its informer stores the written resourceVersion, then the entry is gone', async () => {
     const pending = new ReadYourWrites({ timeoutMs: 10_000 });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
-    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], () => at('6'));
-    pending.observe('v1/ConfigMap', 'ns/a', at('6'));
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('6'));
+    pending.observe('v1/ConfigMap', 'ns/a', A, at('6'));
     assert.equal(await state(read), 'waiting', 'another version does not end it');
-    pending.observe('v1/ConfigMap', 'ns/a', at('7'));
+    pending.observe('v1/ConfigMap', 'ns/a', A, at('7'));
     assert.equal(await read, true, 'it waited');
     assert.equal(pending.size, 0);
     assert.equal(
-      await pending.waitFor('v1/ConfigMap', ['ns/a'], () => at('6')),
+      await pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('6')),
       false,
       'nothing left to wait for',
     );
@@ -46,17 +49,17 @@ describe('ReadYourWrites (read-your-writes bookkeeping)', () => {
 
   it('answers at once, and ends the entry, when the store already shows the write', async () => {
     const pending = new ReadYourWrites({ timeoutMs: 10_000 });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
-    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], () => at('7')), false);
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('7')), false);
     assert.equal(pending.size, 0);
   });
 
   it('keeps kinds and keys apart, and lists pending keys by filter', () => {
     const pending = new ReadYourWrites({ timeoutMs: 10_000 });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
-    pending.record('v1/ConfigMap', 'other/b', wrote('8'));
-    pending.record('v1/Secret', 'ns/a', wrote('9'));
-    pending.observe('v1/Secret', 'ns/a', at('7'));
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    pending.record('v1/ConfigMap', 'other/b', wrote('8'), [A]);
+    pending.record('v1/Secret', 'ns/a', wrote('9'), [A]);
+    pending.observe('v1/Secret', 'ns/a', A, at('7'));
     assert.deepEqual(pending.get('v1/ConfigMap', 'ns/a'), wrote('7'));
     assert.deepEqual(
       pending.keys('v1/ConfigMap', (k) => k.startsWith('ns/')),
@@ -68,23 +71,23 @@ describe('ReadYourWrites (read-your-writes bookkeeping)', () => {
 
   it('a newer write of the key replaces the expectation, and its readers wait for the newer one', async () => {
     const pending = new ReadYourWrites({ timeoutMs: 10_000 });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
-    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], () => undefined);
-    pending.record('v1/ConfigMap', 'ns/a', wrote('8'));
-    pending.observe('v1/ConfigMap', 'ns/a', at('7'));
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => undefined);
+    pending.record('v1/ConfigMap', 'ns/a', wrote('8'), [A]);
+    pending.observe('v1/ConfigMap', 'ns/a', A, at('7'));
     assert.equal(await state(read), 'waiting');
-    pending.observe('v1/ConfigMap', 'ns/a', at('8'));
+    pending.observe('v1/ConfigMap', 'ns/a', A, at('8'));
     assert.equal(await read, true);
   });
 
   it('a delete is shown by the deletion; any deletion of the key ends a pending write', async () => {
     const pending = new ReadYourWrites({ timeoutMs: 10_000 });
-    pending.record('v1/ConfigMap', 'ns/a', deleted());
-    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], () => at('6'));
-    pending.observe('v1/ConfigMap', 'ns/a', undefined);
+    pending.record('v1/ConfigMap', 'ns/a', deleted(), [A]);
+    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('6'));
+    pending.observe('v1/ConfigMap', 'ns/a', A, undefined);
     assert.equal(await read, true);
-    pending.record('v1/ConfigMap', 'ns/b', wrote('7'));
-    pending.observe('v1/ConfigMap', 'ns/b', undefined);
+    pending.record('v1/ConfigMap', 'ns/b', wrote('7'), [A]);
+    pending.observe('v1/ConfigMap', 'ns/b', A, undefined);
     assert.equal(pending.size, 0, 'the informer moved past the write');
   });
 
@@ -94,22 +97,73 @@ describe('ReadYourWrites (read-your-writes bookkeeping)', () => {
       timeoutMs: 30,
       onTimeout: (kind, key) => timeouts.push(`${kind} ${key}`),
     });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
+    // The timeout runs from the write's record: measure from there, so a pause before waitFor cannot shorten it.
     const started = performance.now();
-    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], () => at('6')), true);
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('6')), true);
     assert.ok(performance.now() - started >= 25, 'waited about the timeout');
     assert.deepEqual(timeouts, ['v1/ConfigMap ns/a']);
     assert.equal(pending.size, 0);
-    pending.observe('v1/ConfigMap', 'ns/a', at('7'));
+    pending.observe('v1/ConfigMap', 'ns/a', A, at('7'));
     await sleep(40);
     assert.deepEqual(timeouts, ['v1/ConfigMap ns/a'], 'no second report');
   });
 
   it('records nothing when the timeout is 0 (disabled)', async () => {
     const pending = new ReadYourWrites({ timeoutMs: 0 });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
     assert.equal(pending.enabled, false);
     assert.equal(pending.size, 0);
-    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], () => undefined), false);
+    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => undefined), false);
+  });
+
+  it('a read waits for the informer it reads, not for another informer of the kind that showed the write first', async () => {
+    const pending = new ReadYourWrites({ timeoutMs: 10_000 });
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A, B]);
+    const fromB = pending.waitFor('v1/ConfigMap', ['ns/a'], B, () => at('6'));
+    pending.observe('v1/ConfigMap', 'ns/a', A, at('7'));
+    assert.equal(await state(fromB), 'waiting', 'A showing it says nothing about what B holds');
+    assert.equal(pending.isShownBy('v1/ConfigMap', 'ns/a', A, at('7')), true);
+    assert.equal(pending.isShownBy('v1/ConfigMap', 'ns/a', B, at('6')), false);
+    assert.equal(pending.size, 1, 'still pending for B');
+    pending.observe('v1/ConfigMap', 'ns/a', B, at('7'));
+    assert.equal(await fromB, true);
+    assert.equal(pending.size, 0, 'shown by both: the entry is gone');
+  });
+
+  it('a read through an informer the write did not wait for (it showed the write already) does not wait', async () => {
+    const pending = new ReadYourWrites({ timeoutMs: 10_000 });
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [B]);
+    assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('7')), false);
+    assert.equal(pending.isShownBy('v1/ConfigMap', 'ns/a', A, undefined), true);
+  });
+
+  it('records nothing when no informer has the write to show', () => {
+    const pending = new ReadYourWrites({ timeoutMs: 10_000 });
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), []);
+    assert.equal(pending.size, 0);
+  });
+
+  it('stop ends every entry: waiting reads go on, no timeout fires later, and nothing new is recorded', async () => {
+    const timeouts: string[] = [];
+    const pending = new ReadYourWrites({
+      timeoutMs: 30,
+      onTimeout: (kind, key) => timeouts.push(`${kind} ${key}`),
+    });
+    const control = new ReadYourWrites({
+      timeoutMs: 30,
+      onTimeout: (kind, key) => timeouts.push(`control ${key}`),
+    });
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    control.record('v1/ConfigMap', 'ns/a', wrote('7'), [A]);
+    const read = pending.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('6'));
+    pending.stop();
+    assert.equal(await state(read), true, 'the read went on at the stop, not at the timeout');
+    assert.equal(pending.size, 0);
+    pending.record('v1/ConfigMap', 'ns/b', wrote('8'), [A]);
+    assert.equal(pending.size, 0, 'refused after the stop');
+    // The control, recorded at the same time with the same timeout, shows when the stopped one would have fired.
+    assert.equal(await control.waitFor('v1/ConfigMap', ['ns/a'], A, () => at('6')), true);
+    assert.deepEqual(timeouts, ['control ns/a']);
   });
 });

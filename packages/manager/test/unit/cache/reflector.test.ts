@@ -152,4 +152,23 @@ describe('Reflector', () => {
     assert.equal(store.get('default/later')?.data?.['transformed'], 'yes');
     assert.equal(r.synced, true);
   });
+
+  it('skips and reports an object it cannot key (no metadata.name) instead of throwing, and keeps applying events', () => {
+    const store = new IndexedStore<V1ConfigMap>();
+    const skipped: string[] = [];
+    const r = new Reflector<V1ConfigMap>({ store, onSkip: (error) => skipped.push(error.message) });
+    const nameless: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '2' } };
+    r.apply({ type: 'Init' });
+    r.apply({ type: 'InitApply', object: nameless });
+    r.apply({ type: 'InitApply', object: cm('a', '1') });
+    r.apply({ type: 'InitDone', resourceVersion: '2' });
+    r.apply({ type: 'Apply', object: nameless });
+    r.apply({ type: 'Delete', object: nameless });
+    r.apply({ type: 'Apply', object: cm('b', '3') });
+    assert.deepEqual(store.keys().sort(), ['default/a', 'default/b']);
+    assert.equal(r.synced, true);
+    assert.equal(skipped.length, 3);
+    assert.match(skipped[0] ?? '', /skipped a listed object: object of kind ConfigMap has no metadata.name/);
+    assert.match(skipped[1] ?? '', /skipped an Apply event: object of kind ConfigMap has no metadata.name/);
+  });
 });

@@ -138,7 +138,9 @@ describe('RateLimitingQueue', () => {
     q.add('initial-2', { priority: LowPriority });
     q.add('live');
     q.add('initial-2'); // a live event for a key queued by the initial list
-    assert.deepEqual([await q.get(), await q.get(), await q.get()], ['live', 'initial-2', 'initial-1']);
+    // Raised to 0, 'initial-2' keeps its place in line: queued before 'live', handed out before it, as
+    // controller-runtime's priority queue (and this package's controller-loop test) order equal priorities.
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], ['initial-2', 'live', 'initial-1']);
   });
 
   it('a low-priority add never lowers a queued key', async () => {
@@ -308,5 +310,49 @@ describe('RateLimitingQueue', () => {
       /workqueue_longest_running_processor_seconds\{name="inflight-test",controller="inflight-test"\} 3/,
     );
     q.shutDown();
+  });
+
+  describe('memory: heap nodes are bounded by the number of keys, not by adds', () => {
+    it('a key reconciled again and again, each time requeued after 30 s and made ready early by an event', async () => {
+      const clock = new FakeClock();
+      const q = newQueue(clock);
+      // Another key due sooner holds the top of the delayed heap, where stale nodes would otherwise be dropped.
+      q.addAfter('z', 5_000);
+      for (let i = 0; i < 1000; i++) {
+        q.addAfter('a', 30_000); // the reconcile's requeueAfter
+        q.add('a'); // an event for the same key, before the requeue is due
+        assert.equal(await q.get(), 'a');
+        q.done('a');
+        clock.step(1);
+      }
+      q.addAfter('a', 30_000);
+      assert.equal(q.heapSize, 2, 'two delayed keys: two nodes');
+      // Both requeues still fire when due, in order.
+      clock.step(5_000);
+      assert.equal(await q.get(), 'z');
+      clock.step(30_000);
+      assert.equal(await q.get(), 'a');
+      assert.equal(q.heapSize, 0);
+    });
+
+    it('a delayed key whose time is moved earlier again and again', async () => {
+      const clock = new FakeClock();
+      const q = newQueue(clock);
+      for (let i = 0; i < 1000; i++) q.addAfter('a', 100_000 - i * 10);
+      assert.equal(q.heapSize, 1);
+      clock.step(100_000 - 999 * 10);
+      assert.equal(await q.get(), 'a');
+      assert.equal(q.heapSize, 0);
+    });
+
+    it('a queued key whose priority is raised again and again', async () => {
+      const q = newQueue();
+      q.add('low', { priority: LowPriority });
+      for (let i = 0; i < 1000; i++) q.add('a', { priority: LowPriority + i });
+      assert.equal(q.heapSize, 2);
+      assert.equal(await q.get(), 'a');
+      assert.equal(await q.get(), 'low');
+      assert.equal(q.heapSize, 0);
+    });
   });
 });
