@@ -36,13 +36,15 @@ export class SecretMirrorController implements Reconciler {
 
     // Diff and act: createOrUpdate reads the Secret (from the cache), applies the mutation, and writes only if
     // something changed. A 409 Conflict (stale cache) throws, and the request is retried with backoff.
+    // ctx.signal goes with every request: a lost lease or reconcileTimeoutMs aborts the write in flight.
     const secret: V1Secret = { metadata: { namespace: req.namespace, name: req.name } };
-    const result = await createOrUpdate(this.client, Secret, secret, (s) => {
+    const mirror = (s: V1Secret) => {
       s.data = Object.fromEntries(
         Object.entries(cm.data ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
       );
       setControllerReference(cm, ConfigMap, s);
-    });
+    };
+    const result = await createOrUpdate(this.client, Secret, secret, mirror, { signal: ctx.signal });
     if (result !== 'unchanged') {
       this.recorder.event(cm, 'Normal', 'Mirrored', `${result} Secret ${req.name}`);
       ctx.log.info('mirrored', { result });
