@@ -3,7 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ComponentInfo, ControlPlaneOptions, UserIdentity } from './control-plane-options.js';
+import type {
+  ComponentInfo,
+  ControlPlaneOptions,
+  RestartApiServerOptions,
+  UserIdentity,
+} from './control-plane-options.js';
 import { type ComponentBinary, locateAssets, requireBinaries } from './internal/assets.js';
 import { CertificateAuthority } from './internal/certificate-authority.js';
 import {
@@ -108,6 +113,11 @@ export class ControlPlane {
     return this.state.dir;
   }
 
+  /** The audit log kube-apiserver writes (JSON lines), when started with an `auditPolicy`; else `undefined`. */
+  get auditLogPath(): string | undefined {
+    return this.state.layout.audit?.logPath;
+  }
+
   /** The names of the simulated nodes (`kwok-node-0`, ...); empty with `nodes: 0`. */
   get nodeNames(): readonly string[] {
     return this.state.nodeNames;
@@ -181,13 +191,13 @@ export class ControlPlane {
   }
 
   /**
-   * Stops kube-apiserver (SIGTERM, as in a rolling restart) and starts it again on the same port with the same
-   * etcd, resolving once it is ready again. Clients see their connections and watches close; what they do then
-   * is what a resilience test observes.
+   * Stops kube-apiserver (SIGTERM, as in a rolling restart, or SIGKILL, as in a crash) and starts it again on the same
+   * port with the same etcd, resolving once it is ready again. Clients see their connections and watches close; what
+   * they do then is what a resilience test observes.
    */
-  async restartApiServer(): Promise<void> {
+  async restartApiServer(options: RestartApiServerOptions = {}): Promise<void> {
     const apiServer = this.component('kube-apiserver');
-    await apiServer.stop();
+    await (options.signal === 'SIGKILL' ? apiServer.kill() : apiServer.stop());
     apiServer.start();
     await waitForApiServer(apiServer, this.state.admin, this.state.startTimeoutMs);
   }
@@ -270,7 +280,12 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
       'schedulerPort',
       'kwokPort',
     ]);
-    const layout: ControlPlaneLayout = { dir, ...ports, withNodes: nodes > 0 };
+    const layout: ControlPlaneLayout = {
+      dir,
+      ...ports,
+      withNodes: nodes > 0,
+      ...(options.auditPolicy === undefined ? {} : { audit: writeAuditPolicy(dir, options) }),
+    };
     const start: StartComponent = (name, args, env) => {
       const component = new ComponentProcess({ name, binary: binaries[name], args, dir, env });
       components.set(name, component);
@@ -380,6 +395,17 @@ async function startNodeComponents(
     ),
     waitForDefaultServiceAccount(controllerManager, request, timeoutMs),
   ]);
+}
+
+/** Writes the audit policy where kube-apiserver reads it (JSON is YAML too); returns its path and the log's. */
+function writeAuditPolicy(
+  dir: string,
+  options: ControlPlaneOptions,
+): { policyPath: string; logPath: string } {
+  const policyPath = join(dir, 'audit-policy.yaml');
+  const policy = options.auditPolicy;
+  writeFileSync(policyPath, typeof policy === 'string' ? policy : JSON.stringify(policy));
+  return { policyPath, logPath: options.auditLogPath ?? join(dir, 'logs', 'audit.log') };
 }
 
 /** The service-account token signing key pair (ECDSA P-256: ES256 tokens). */
