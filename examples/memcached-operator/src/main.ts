@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The memcached operator's manager: `memcached-manager [--metrics-bind-address ...] [--metrics-secure=false]
- * [--metrics-cert-path ...] [--health-probe-bind-address ...] [--leader-elect] [--kubeconfig ...] [--log-level ...]`.
+ * [--metrics-cert-path ...] [--health-probe-bind-address ...] [--leader-elect] [--leader-elect-lease-duration 15s]
+ * [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s] [--kubeconfig ...] [--log-level ...]`.
  * SIGTERM or SIGINT stops it gracefully.
  */
 import { Manager, newLogger } from '@spoke/manager';
@@ -21,7 +22,16 @@ async function main(): Promise<void> {
     secureMetrics: flags.metricsSecure,
     ...(flags.metricsCertPath === undefined ? {} : { metricsCertDir: flags.metricsCertPath }),
     healthProbeBindAddress: flags.healthProbeBindAddress,
-    ...(flags.leaderElect ? { leaderElection: { id: 'memcached-operator.cache.spoke.dev' } } : {}),
+    ...(flags.leaderElect
+      ? {
+          leaderElection: {
+            id: 'memcached-operator.cache.spoke.dev',
+            leaseDurationMs: flags.leaseDurationMs,
+            renewDeadlineMs: flags.renewDeadlineMs,
+            retryPeriodMs: flags.retryPeriodMs,
+          },
+        }
+      : {}),
   });
   manager.register(...controllers);
   logger.info('starting manager', {
