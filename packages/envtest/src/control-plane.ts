@@ -108,6 +108,11 @@ export class ControlPlane {
     return `https://127.0.0.1:${this.state.layout.apiServerPort}`;
   }
 
+  /** etcd's client URL, `http://127.0.0.1:<port>` (no TLS, loopback only), e.g. to compact it and provoke 410 Gone. */
+  get etcdUrl(): string {
+    return `http://127.0.0.1:${this.state.layout.etcdPort}`;
+  }
+
   /** The temporary directory holding data, certificates and `logs/<component>.log`; removed by `stop()`. */
   get dir(): string {
     return this.state.dir;
