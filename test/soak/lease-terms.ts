@@ -1,4 +1,4 @@
-import type { AuditedRequest } from './audit-log.js';
+import type { AuditedRequest } from '../support/audit-log.js';
 
 /** A successful write of the leader Lease, as the audit log recorded it (request and response bodies). */
 export interface LeaseWrite {

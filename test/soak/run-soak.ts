@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { ClusterRole, ClusterRoleBinding, KubeClient, Namespace, Role, RoleBinding } from '@spoke/manager';
 import { parse } from 'yaml';
-import { readAuditLog, writeVerbs, type AuditedRequest } from './audit-log.js';
+import { readAuditLog, writeVerbs, type AuditedRequest } from '../support/audit-log.js';
 import { configMapCreations, type ConfigMapCreations } from './config-map-creations.js';
 import { ConflictingWriter } from './conflicting-writer.js';
 import { convergenceProblems, snapshot } from './convergence.js';
@@ -118,6 +118,13 @@ const auditPolicy = {
       verbs: ['create', 'update', 'patch', 'delete'],
       resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }],
       namespaces: [leaseNamespace],
+    },
+    // An EndpointSlice created by generateName is named in the response only.
+    {
+      level: 'RequestResponse',
+      verbs: ['create'],
+      resources: [{ group: 'discovery.k8s.io', resources: ['endpointslices'] }],
+      namespaces: [namespace],
     },
     {
       level: 'Request',

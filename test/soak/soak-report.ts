@@ -1,4 +1,4 @@
-import type { AuditedRequest } from './audit-log.js';
+import type { AuditedRequest } from '../support/audit-log.js';
 import type { LeaseTerm } from './lease-terms.js';
 import type { FaultKind, FaultRecord, SoakResult } from './run-soak.js';
 
@@ -68,8 +68,8 @@ export function soakViolations(result: SoakResult): string[] {
     v.push(`the API accepted an invalid spec: ${c.name} ${c.description}`);
   for (const i of result.configMaps.excess)
     v.push(
-      `${i.name}: ${i.created.length} ConfigMaps created while its backends stood still ` +
-        `(${iso(i.start)} .. ${iso(i.end)}, ${i.state}): ${i.created.join(', ')}`,
+      `${i.name}: ${i.matching.length} ConfigMaps created for one settled backend set ` +
+        `(${iso(i.start)} .. ${iso(i.end)}, ${i.state}): ${i.matching.map((c) => `${c.name} at ${iso(c.at)}`).join(', ')}`,
     );
   for (const r of result.replicas) {
     if (r.cause === 'crash')
@@ -136,9 +136,10 @@ export function renderReport(result: SoakResult): string {
     `- Spec changes: ${count((c) => c.valid && c.outcome === 'accepted')} valid accepted, ` +
       `${count((c) => !c.valid && c.outcome === 'rejected')} invalid rejected, ${result.invalidAccepted.length} ` +
       `invalid accepted, ${count((c) => c.outcome === 'failed')} failed; conflicting writes: ${result.strikes.length}.`,
-    `- ConfigMaps created by the managers: ${[...result.configMaps.createdBy.values()].reduce((a, b) => a + b, 0)}; ` +
+    `- ConfigMaps created by the managers: ${Object.values(result.configMaps.createdBy).reduce((a, b) => a + b, 0)}; ` +
       `settled backend sets (unchanged ≥ 15 s): ${result.configMaps.settled.length}, with more than one ` +
-      `ConfigMap created: ${result.configMaps.excess.length}.`,
+      `ConfigMap created: ${result.configMaps.excess.length}; ConfigMaps for a set that never settled: ` +
+      `${result.configMaps.transitional.length}.`,
     `- Manager processes: ${result.replicas.length}; ended by ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')}. ` +
       `Peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (bound ${rssBoundBytes / 2 ** 20} MiB)` +
       (longest

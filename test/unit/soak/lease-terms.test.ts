@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AuditedRequest } from '../../soak/audit-log.js';
+import type { AuditedRequest } from '../../support/audit-log.js';
 import { classifyWrite, leaseTerms, leaseWrites, type LeaseWrite } from '../../soak/lease-terms.js';
 
 const lease = { namespace: 'ns', name: 'lock' };

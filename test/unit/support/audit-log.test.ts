@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { auditedRequests, microTimeMs } from '../../soak/audit-log.js';
+import { auditedRequests, microTimeMs } from '../../support/audit-log.js';
 
 function line(stage: string, id: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
