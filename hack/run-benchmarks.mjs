@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ControlPlane } from '@spoke/envtest';
-import { RateLimitingQueue } from '@spoke/manager';
+import { RateLimitingQueue } from '@spoke/manager/workqueue';
 import { renderProxyConfig } from '@spoke/memcached-operator';
 
 const { values } = parseArgs({

@@ -17,12 +17,12 @@ import {
   ReplicaSet,
   Service,
   StatefulSet,
+  selectorStringFromSet,
 } from '@spoke/manager';
 import {
   backendsOf,
   type BackendStatus,
   configMapOfDeployment,
-  labelSelectorString,
   MemcachedKind,
   newestConfigMap,
   selectorLabels,
@@ -105,7 +105,7 @@ async function memcached(): Promise<Memcached> {
 async function configMaps(): Promise<V1ConfigMap[]> {
   return client.list(ConfigMap, {
     namespace,
-    labelSelector: labelSelectorString(selectorLabels(name, 'proxy-config')),
+    labelSelector: selectorStringFromSet(selectorLabels(name, 'proxy-config')),
   });
 }
 
@@ -146,7 +146,7 @@ async function waitForConverged(
     // Say what the cluster looked like, so that a timeout in CI can be understood from its log alone.
     const pods = await client.list(Pod, {
       namespace,
-      labelSelector: labelSelectorString(selectorLabels(name, 'server')),
+      labelSelector: selectorStringFromSet(selectorLabels(name, 'server')),
     });
     const state = {
       status: (await memcached()).status,
@@ -310,7 +310,7 @@ describe('memcached operator on the simulated cluster', () => {
     assert.equal(sts?.spec?.replicas, 3);
     const pods = await client.list(Pod, {
       namespace,
-      labelSelector: labelSelectorString(selectorLabels(name, 'server')),
+      labelSelector: selectorStringFromSet(selectorLabels(name, 'server')),
     });
     assert.deepEqual(pods.map((p) => `${p.metadata?.name}:${p.status?.phase}`).sort(), [
       'web-0:Running',

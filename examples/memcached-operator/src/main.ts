@@ -1,44 +1,76 @@
 #!/usr/bin/env node
 /**
- * The memcached operator's manager: `memcached-manager [--metrics-bind-address ...] [--metrics-secure=false]
- * [--metrics-cert-path ...] [--health-probe-bind-address ...] [--leader-elect] [--leader-elect-lease-duration 15s]
- * [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s] [--kubeconfig ...] [--log-level ...]`.
- * SIGTERM or SIGINT stops it gracefully.
+ * The memcached operator's manager. It takes a kubebuilder v4 manager's flags with Go's flag syntax
+ * (`--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`, `--metrics-secure`,
+ * `--metrics-cert-path/-name/-key`, `--kubeconfig`, the `--zap-*` logging flags...) and its own `--log-level` and
+ * `--leader-elect-lease-duration/-renew-deadline/-retry-period`; `--help` lists them. SIGTERM or SIGINT stops it gracefully.
  */
-import { Manager, newLogger } from '@spoke/manager';
-import { parseManagerFlags } from './cmd/manager-flags.js';
-import { loadKubeConfig } from './cmd/load-kube-config.js';
+import {
+  KubeConfigError,
+  loadKubeConfig,
+  Manager,
+  managerOptionsFromFlags,
+  newLoggerFromFlags,
+  parseManagerFlagsOrExit,
+} from '@spoke/manager';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { memcachedManagerFlags } from './cmd/memcached-manager-flags.js';
 import { controllers } from './controllers/index.js';
-import { OperatorName } from './resources/labels.js';
+import { OperatorName } from './contract/labels.js';
+
+const leaderElectionId = 'memcached-operator.cache.spoke.dev';
 
 async function main(): Promise<void> {
-  const flags = parseManagerFlags(process.argv.slice(2));
-  const logger = newLogger({ level: flags.logLevel, defaultMeta: { logger: OperatorName } });
+  const flags = parseManagerFlagsOrExit(process.argv.slice(2), {
+    program: 'memcached-manager',
+    extraFlags: memcachedManagerFlags,
+  });
+  const logLevel = flags.extra['log-level'];
+  const logger = newLoggerFromFlags(flags, {
+    defaultMeta: { logger: OperatorName },
+    ...(logLevel === undefined ? {} : { level: logLevel }),
+  });
+  let kubeConfig: KubeConfig;
+  try {
+    kubeConfig = loadKubeConfig(flags.kubeconfig);
+  } catch (err: unknown) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    // As ctrl.GetConfigOrDie: one line saying which file and why, exit 1.
+    logger.error('unable to get kubeconfig', { error: err.message });
+    process.exit(1);
+  }
+  const options = managerOptionsFromFlags(flags, { leaderElectionId });
   const manager = Manager.create({
-    name: OperatorName,
-    kubeConfig: loadKubeConfig(flags.kubeconfig),
-    logger,
-    metricsBindAddress: flags.metricsBindAddress,
-    secureMetrics: flags.metricsSecure,
-    ...(flags.metricsCertPath === undefined ? {} : { metricsCertDir: flags.metricsCertPath }),
-    healthProbeBindAddress: flags.healthProbeBindAddress,
-    ...(flags.leaderElect
+    ...options,
+    ...(options.leaderElection
       ? {
           leaderElection: {
-            id: 'memcached-operator.cache.spoke.dev',
-            leaseDurationMs: flags.leaseDurationMs,
-            renewDeadlineMs: flags.renewDeadlineMs,
-            retryPeriodMs: flags.retryPeriodMs,
+            ...options.leaderElection,
+            leaseDurationMs: flags.extra['leader-elect-lease-duration'],
+            renewDeadlineMs: flags.extra['leader-elect-renew-deadline'],
+            retryPeriodMs: flags.extra['leader-elect-retry-period'],
           },
         }
       : {}),
+    name: OperatorName,
+    kubeConfig,
+    logger,
   });
   manager.register(...controllers);
   logger.info('starting manager', {
     controllers: manager.controllerMetadata.map((c) => c.name),
     leaderElect: flags.leaderElect,
   });
-  await manager.start(Manager.setupSignalHandler());
+  try {
+    await manager.start(Manager.setupSignalHandler());
+  } catch (err: unknown) {
+    // The stack is for a bug; --zap-stacktrace-level decides whether it is logged.
+    logger.error('problem running manager', {
+      error: err instanceof Error ? err.message : String(err),
+      ...(err instanceof Error && err.stack !== undefined ? { stack: err.stack } : {}),
+    });
+    process.exit(1);
+  }
 }
 
 main().catch((err: unknown) => {

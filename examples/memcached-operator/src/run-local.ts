@@ -22,7 +22,7 @@ import { parseAllDocuments } from 'yaml';
 import { MemcachedKind } from './api/v1alpha1/memcached-kind.js';
 import type { Memcached } from './api/v1alpha1/memcached.js';
 import { prettyLogLine } from './cmd/pretty-log-line.js';
-import { OperatorName } from './resources/labels.js';
+import { OperatorName } from './contract/labels.js';
 
 const repoRoot = new URL('../../../../', import.meta.url);
 const crdDir = fileURLToPath(new URL('config/crd/bases/', repoRoot));

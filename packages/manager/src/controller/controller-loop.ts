@@ -13,6 +13,7 @@ import {
   reconcileErrors,
   reconcilePanics,
   reconcileTime,
+  reconcileTimeouts,
   reconcileTotal,
   terminalReconcileErrors,
 } from '../metrics/controller-metrics.js';
@@ -123,6 +124,7 @@ export class ControllerLoop {
     reconcileErrors.inc({ controller }, 0);
     terminalReconcileErrors.inc({ controller }, 0);
     reconcilePanics.inc({ controller }, 0);
+    reconcileTimeouts.inc({ controller }, 0);
     maxConcurrentReconciles.set({ controller }, this.metadata.maxConcurrentReconciles);
     activeWorkers.set({ controller }, 0);
   }
@@ -204,6 +206,7 @@ export class ControllerLoop {
     const timer =
       timeoutController &&
       setTimeout(() => {
+        reconcileTimeouts.inc({ controller });
         timeoutController.abort(new Error(`reconcile timed out after ${timeout} ms`));
       }, timeout);
     const signal = timeoutController

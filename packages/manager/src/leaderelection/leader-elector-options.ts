@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
+import type { Clock } from '../clock/clock.js';
 
 /** What a {@link LeaderElector} tells its owner. */
 export interface LeaderCallbacks {
@@ -38,4 +39,10 @@ export interface LeaderElectorOptions {
   readonly releaseOnCancel?: boolean;
   readonly callbacks: LeaderCallbacks;
   readonly logger?: Logger;
+  /**
+   * Default the process clock. Lease durations, the renew deadline and retry periods are measured on its monotonic
+   * clock, so a step of the wall clock neither shortens nor stretches a lease; the record's `acquireTime` and
+   * `renewTime` are wall-clock timestamps, as the API defines them. Tests pass a `FakeClock`.
+   */
+  readonly clock?: Clock;
 }

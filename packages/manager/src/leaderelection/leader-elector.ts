@@ -8,7 +8,9 @@ import { leaderElectionMasterStatus } from '../metrics/leader-election-metrics.j
 import { microTime } from '../recorder/micro-time.js';
 import type { LeaderCallbacks, LeaderElectorOptions } from './leader-elector-options.js';
 import { errorMessage } from '../internal/errors/error-message.js';
-import { isAborted, sleep } from '../internal/signal/sleep.js';
+import { isAborted } from '../internal/signal/sleep.js';
+import { realClock, type Clock } from '../clock/clock.js';
+import { sleepOn } from '../clock/sleep.js';
 
 /** A candidate's identity when none is given: `<hostname>_<random>`, so a restarted pod is a new candidate. */
 export function defaultLeaderIdentity(): string {
@@ -59,8 +61,8 @@ function recordOf(lease: LeaseObject): LeaderRecord {
  * Leader election on a coordination.k8s.io/v1 Lease, with client-go's semantics:
  *
  * - a candidate acquires the lease when it is free (no holder, or released) or expired — not renewed for the
- *   holder's announced `leaseDurationSeconds` as observed by this process's own clock since it last saw the record
- *   change;
+ *   holder's announced `leaseDurationSeconds` as observed by this process's own monotonic clock since it last saw
+ *   the record change (so clocks need not agree across replicas, and a wall-clock step changes nothing);
  * - the leader renews every `retryPeriod`; if it cannot renew for `renewDeadline`, it gives leadership up and says
  *   so at once (before the lease expires for others, since `renewDeadline < leaseDuration`);
  * - every write carries the resourceVersion read, so two candidates racing for one lease cannot both win (409);
@@ -77,6 +79,7 @@ export class LeaderElector {
   private readonly retryPeriodMs: number;
   private readonly callbacks: LeaderCallbacks;
   private readonly log: Logger | undefined;
+  private readonly clock: Clock;
   private observed: { record: LeaderRecord; raw: string; resourceVersion: string; at: number } | undefined;
   private leading: AbortController | undefined;
   private reportedLeader: string | undefined;
@@ -87,6 +90,7 @@ export class LeaderElector {
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
     this.callbacks = options.callbacks;
+    this.clock = options.clock ?? realClock;
     this.log = options.logger?.child({
       lease: `${options.namespace}/${options.name}`,
       identity: this.identity,
@@ -112,15 +116,14 @@ export class LeaderElector {
   }
 
   /**
-   * Campaigns until `signal` aborts: acquires, then renews until the lease is lost (then campaigns again) or the
-   * signal aborts (then releases if `releaseOnCancel`). Resolves when stopped.
+   * One term, as client-go's `Run`: campaigns until it acquires the lease or `signal` aborts, then renews until the
+   * lease is lost or `signal` aborts (then releases it if `releaseOnCancel`), and resolves. It never campaigns again
+   * after a loss: a process that lost its lease may still be stopping its writers, and re-acquiring would let it
+   * renew while it drains, delaying failover; a fresh process (or a new `run`) rejoins as a standby.
    */
   async run(signal: AbortSignal): Promise<void> {
     try {
-      while (!signal.aborted) {
-        if (!(await this.acquire(signal))) break;
-        await this.renewLoop(signal);
-      }
+      if (await this.acquire(signal)) await this.renewLoop(signal);
     } finally {
       if (this.leading) {
         if (this.options.releaseOnCancel) await this.release();
@@ -137,29 +140,29 @@ export class LeaderElector {
         this.startLeading();
         return true;
       }
-      await sleep(this.retryPeriodMs * (1 + Math.random() * jitterFactor), signal);
+      await sleepOn(this.clock, this.retryPeriodMs * (1 + Math.random() * jitterFactor), signal);
     }
     return false;
   }
 
   private async renewLoop(signal: AbortSignal): Promise<void> {
-    let lastRenew = Date.now();
+    let lastRenew = this.elapsed();
     while (!signal.aborted) {
       // Never sleep past the deadline: a failed attempt that ended just before it must not push the give-up a
       // whole retryPeriod later, possibly past leaseDuration, when a standby may already have taken over.
-      const untilDeadline = this.renewDeadlineMs - (Date.now() - lastRenew);
-      await sleep(Math.max(0, Math.min(this.retryPeriodMs, untilDeadline)), signal);
+      const untilDeadline = this.renewDeadlineMs - (this.elapsed() - lastRenew);
+      await sleepOn(this.clock, Math.max(0, Math.min(this.retryPeriodMs, untilDeadline)), signal);
       if (isAborted(signal)) return;
-      const remaining = this.renewDeadlineMs - (Date.now() - lastRenew);
+      const remaining = this.renewDeadlineMs - (this.elapsed() - lastRenew);
       const renewed =
         remaining > 0 &&
-        (await this.tryAcquireOrRenew(AbortSignal.any([signal, AbortSignal.timeout(remaining)])));
+        (await this.tryAcquireOrRenew(AbortSignal.any([signal, AbortSignal.timeout(Math.ceil(remaining))])));
       if (isAborted(signal)) return;
       if (renewed) {
-        lastRenew = Date.now();
+        lastRenew = this.elapsed();
         continue;
       }
-      if (Date.now() - lastRenew >= this.renewDeadlineMs || this.observedByOther()) {
+      if (this.elapsed() - lastRenew >= this.renewDeadlineMs || this.observedByOther()) {
         this.log?.warn('failed to renew lease: leadership lost');
         this.stopLeading();
         return;
@@ -183,14 +186,16 @@ export class LeaderElector {
   }
 
   private async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
-    const now = Date.now();
+    const now = this.elapsed();
+    // The record's times are wall-clock timestamps, as the API defines them; nobody measures with them.
+    const wallNow = microTime(this.clock.now());
     const desired = (old: LeaderRecord | undefined) => {
       const sameHolder = old?.holderIdentity === this.identity;
       return {
         holderIdentity: this.identity,
         leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
-        acquireTime: sameHolder && old.acquireTime ? old.acquireTime : microTime(now),
-        renewTime: microTime(now),
+        acquireTime: sameHolder && old.acquireTime ? old.acquireTime : wallNow,
+        renewTime: wallNow,
         leaseTransitions: old ? (sameHolder ? old.leaseTransitions : old.leaseTransitions + 1) : 0,
       };
     };
@@ -217,7 +222,7 @@ export class LeaderElector {
             spec: desired(undefined),
           },
         });
-        this.observe(created, Date.now());
+        this.observe(created, this.elapsed());
         return true;
       }
       this.observe(lease, now);
@@ -234,7 +239,7 @@ export class LeaderElector {
         // The resourceVersion we read makes this a compare-and-swap: a concurrent winner makes it a 409.
         body: { ...lease, spec: { ...lease.spec, ...desired(old) } },
       });
-      this.observe(updated, Date.now());
+      this.observe(updated, this.elapsed());
       return true;
     } catch (err: unknown) {
       if (!signal.aborted) {
@@ -263,7 +268,7 @@ export class LeaderElector {
           signal,
         });
         if (recordOf(lease).holderIdentity !== this.identity) return;
-        const now = microTime(Date.now());
+        const now = microTime(this.clock.now());
         // client-go's release record: no holder, 1 s duration, transitions kept.
         const updated = await this.rest.request<LeaseObject>({
           ...this.location(),
@@ -281,7 +286,7 @@ export class LeaderElector {
             },
           },
         });
-        this.observe(updated, Date.now());
+        this.observe(updated, this.elapsed());
         this.log?.info('released leader lease');
         return;
       } catch (err: unknown) {
@@ -295,6 +300,14 @@ export class LeaderElector {
         return;
       }
     }
+  }
+
+  /**
+   * The time durations are measured on: monotonic, so that a step of the wall clock neither hands a live lease to
+   * a standby (forward) nor keeps a leader that stopped renewing (backward).
+   */
+  private elapsed(): number {
+    return this.clock.monotonicNow();
   }
 
   private location(named = true) {

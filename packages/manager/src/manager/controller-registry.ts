@@ -48,6 +48,7 @@ export class ControllerRegistry {
   readonly #registered: Registered[] = [];
   /** Write target (`kindId`, plus ` status`) → the controller that writes it. */
   readonly #writers = new Map<string, string>();
+  #started = false;
 
   constructor(options: ControllerRegistryOptions) {
     this.#options = options;
@@ -106,16 +107,23 @@ export class ControllerRegistry {
     });
   }
 
-  /** Starts every controller's workers; a controller that fails to start is logged, the others run. */
-  start(): void {
-    for (const c of this.#registered) {
-      c.loop.start().catch((err: unknown) => {
-        this.#options.logger.error('controller failed to start', {
-          controller: c.metadata.name,
-          error: errorMessage(err),
-        });
-      });
-    }
+  /**
+   * Starts every controller's workers; resolves once all run. Throws at once when called a second time (a
+   * controller starts once per process), and rejects, naming the controller, when one fails to start: the manager
+   * then stops, since a process running only some of its controllers would look healthy while doing half its job.
+   */
+  start(): Promise<void> {
+    if (this.#started) throw new Error('the controllers were already started: they start once per process');
+    this.#started = true;
+    return Promise.all(
+      this.#registered.map((c) =>
+        c.loop.start().catch((err: unknown) => {
+          throw new Error(`controller ${c.metadata.name} failed to start: ${errorMessage(err)}`, {
+            cause: err,
+          });
+        }),
+      ),
+    ).then(() => undefined);
   }
 
   /**

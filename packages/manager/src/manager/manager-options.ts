@@ -60,6 +60,10 @@ export interface ManagerOptions {
    * when they change. Default none: a self-signed certificate made in-process at startup.
    */
   readonly metricsCertDir?: string;
+  /** The certificate's file name in `metricsCertDir`. Default `tls.crt`. */
+  readonly metricsCertName?: string;
+  /** The key's file name in `metricsCertDir`. Default `tls.key`. */
+  readonly metricsKeyName?: string;
   /** `host:port` of `/healthz` and `/readyz`; `0` disables. Default `:8081`. */
   readonly healthProbeBindAddress?: string;
   /** Default `newLogger()`: JSON lines on stderr at `$LOG_LEVEL` or info. */

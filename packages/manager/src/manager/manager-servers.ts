@@ -28,6 +28,8 @@ export interface ManagerServersOptions {
   readonly healthProbeBindAddress: string;
   readonly secureMetrics: boolean;
   readonly metricsCertDir?: string;
+  readonly metricsCertName?: string;
+  readonly metricsKeyName?: string;
 }
 
 /**
@@ -103,7 +105,8 @@ export class ManagerServers {
   private async listenMetrics(
     address: NonNullable<ReturnType<typeof parseBindAddress>>,
   ): Promise<RunningServer> {
-    const { secureMetrics, kubeConfig, logger, metricsCertDir } = this.#options;
+    const { secureMetrics, kubeConfig, logger, metricsCertDir, metricsCertName, metricsKeyName } =
+      this.#options;
     const serveMetrics: RequestHandler = async (_req, res) => {
       const body = await metricsRegistry.metrics();
       res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body);
@@ -122,6 +125,8 @@ export class ManagerServers {
           handler,
           logger,
           ...(metricsCertDir === undefined ? {} : { certDir: metricsCertDir }),
+          certName: metricsCertName,
+          keyName: metricsKeyName,
         })
       : listen(address, handler);
   }

@@ -118,6 +118,8 @@ export class Manager {
       healthProbeBindAddress: options.healthProbeBindAddress ?? ':8081',
       secureMetrics: options.secureMetrics ?? false,
       ...(options.metricsCertDir === undefined ? {} : { metricsCertDir: options.metricsCertDir }),
+      metricsCertName: options.metricsCertName,
+      metricsKeyName: options.metricsKeyName,
     });
     this.servers.addReadyzCheck('informers', () => {
       this.checkInformers();
@@ -181,7 +183,9 @@ export class Manager {
 
   /**
    * Runs until `signal` aborts (then shuts down gracefully and resolves) or the lease is lost (then stops reconciling
-   * at once and rejects with {@link LeaderElectionLostError}). Rejects with {@link CacheSyncTimeoutError} if the
+   * at once and rejects with {@link LeaderElectionLostError}). A loss during the graceful shutdown also aborts the
+   * in-flight reconciles at once and fences their writes, and `start()` rejects with that error. A controller that
+   * fails to start stops the manager the same way, and `start()` rejects with the reason. Rejects with {@link CacheSyncTimeoutError} if the
    * informers do not sync within `cacheSyncTimeoutMs`. A manager starts once.
    */
   async start(signal?: AbortSignal): Promise<void> {
@@ -201,6 +205,16 @@ export class Manager {
     let electorRun: Promise<void> | undefined;
     let lost: LeaderElectionLostError | undefined;
     let unsynced: CacheSyncTimeoutError | undefined;
+    let failed: Error | undefined;
+    // A controller that cannot start stops the whole manager, loudly: start() rejects with the reason.
+    const fail = (err: Error): void => {
+      if (failed || lost) return;
+      failed = err;
+      this.fenceError ??= err;
+      this.logger.error('controllers failed to start; stopping', { error: err.message });
+      void this.controllers.stop('abort', err);
+      stop.abort(err);
+    };
     try {
       const syncTimeoutMs = this.options.cacheSyncTimeoutMs ?? defaultCacheSyncTimeoutMs;
       const syncDeadline = AbortSignal.timeout(syncTimeoutMs);
@@ -218,20 +232,27 @@ export class Manager {
         if (le) {
           const elector = this.newElector(le, (leading) => {
             if (leading) {
-              this.startControllers();
-            } else if (!stop.signal.aborted) {
-              lost = new LeaderElectionLostError(
-                `leader election lost: lease ${leaseName(le)} is no longer held`,
-              );
-              this.fenceError = lost;
-              this.logger.error('leader election lost; stopping reconciles', { identity: this.identity });
-              void this.controllers.stop('abort', lost);
-              stop.abort(lost);
+              this.startControllers(fail);
+              return;
             }
+            // Only the manager's own stop (after the drain, with writes fenced) ends leadership on purpose. A loss
+            // at any other time, including while draining after SIGTERM, stops every write at once: a standby may
+            // lead from now on.
+            if (electorStop.signal.aborted) return;
+            lost = new LeaderElectionLostError(
+              `leader election lost: lease ${leaseName(le)} is no longer held`,
+            );
+            this.fenceError = lost;
+            this.logger.error('leader election lost; aborting reconciles and fencing writes', {
+              identity: this.identity,
+              draining: stop.signal.aborted,
+            });
+            void this.controllers.stop('abort', lost);
+            stop.abort(lost);
           });
           electorRun = elector.run(electorStop.signal);
         } else {
-          this.startControllers();
+          this.startControllers(fail);
         }
         await new Promise<void>((resolve) => {
           if (stop.signal.aborted) resolve();
@@ -250,6 +271,7 @@ export class Manager {
       await this.shutdown(electorStop, electorRun, cacheStop, cacheRun);
     }
     if (lost) throw lost;
+    if (failed) throw failed;
     if (unsynced) throw unsynced;
   }
 
@@ -275,9 +297,14 @@ export class Manager {
     });
   }
 
-  private startControllers(): void {
+  /** Starts the controllers (once: the elector never re-acquires in one run); a failure to start stops the manager. */
+  private startControllers(fail: (err: Error) => void): void {
     this.resolveElected();
-    this.controllers.start();
+    try {
+      this.controllers.start().catch(fail);
+    } catch (err: unknown) {
+      fail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** The `informers` readiness check: synced, and no informer stuck outside Watching (or silent) for long. */
@@ -308,7 +335,8 @@ export class Manager {
   ): Promise<void> {
     const timeoutMs = this.options.gracefulShutdownTimeoutMs ?? 30_000;
     this.logger.info('stopping: draining in-flight reconciles', { gracefulShutdownTimeoutMs: timeoutMs });
-    // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile).
+    // Stop intake and let in-flight reconciles finish, still as leader (the elector keeps renewing meanwhile; a
+    // loss now aborts them at once).
     const drained = this.controllers.stop('drain');
     const timedOut = await Promise.race([drained.then(() => false), sleep(timeoutMs, true, { ref: false })]);
     if (timedOut) {

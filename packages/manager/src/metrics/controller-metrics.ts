@@ -35,6 +35,14 @@ export const reconcilePanics = new Counter({
   registers: [metricsRegistry],
 });
 
+/** `controller_runtime_reconcile_timeouts_total`: reconciles whose signal `reconcileTimeoutMs` aborted. */
+export const reconcileTimeouts = new Counter({
+  name: 'controller_runtime_reconcile_timeouts_total',
+  help: 'Total number of reconciliation timeouts per controller',
+  labelNames: ['controller'] as const,
+  registers: [metricsRegistry],
+});
+
 /** `controller_runtime_reconcile_time_seconds`, with controller-runtime's buckets (5 ms to 60 s). */
 export const reconcileTime = new Histogram({
   name: 'controller_runtime_reconcile_time_seconds',

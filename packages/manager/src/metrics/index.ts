@@ -1,3 +1,4 @@
+import './process-metrics.js';
 export { metricsRegistry } from './registry.js';
 export { restClientRequests, restClientRequestDuration } from './rest-client-metrics.js';
 export {
@@ -6,6 +7,7 @@ export {
   terminalReconcileErrors,
   reconcilePanics,
   reconcileTime,
+  reconcileTimeouts,
   maxConcurrentReconciles,
   activeWorkers,
 } from './controller-metrics.js';

@@ -7,6 +7,7 @@ export interface BucketRateLimiterOptions {
   readonly qps?: number;
   /** Bucket size: how many retries may go at once before the rate applies. Default 100, client-go's. */
   readonly burst?: number;
+  /** Default the process clock; the refill is measured on its monotonic clock, so a wall-clock step changes nothing. */
   readonly clock?: Clock;
 }
 
@@ -29,11 +30,11 @@ export class BucketRateLimiter implements RateLimiter {
     this.burst = options.burst ?? 100;
     this.clock = options.clock ?? realClock;
     this.tokens = this.burst;
-    this.last = this.clock.now();
+    this.last = this.clock.monotonicNow();
   }
 
   when(_key: string): number {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
     this.last = now;
     this.tokens -= 1;

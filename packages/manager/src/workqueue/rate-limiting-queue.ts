@@ -35,7 +35,7 @@ export interface RateLimitingQueueOptions<T> {
   readonly key?: (item: T) => string;
   /** Backoff of `addRateLimited`; default {@link defaultControllerRateLimiter} (5 ms → 1000 s per item, 10 qps/100 burst). */
   readonly rateLimiter?: RateLimiter;
-  /** Default the wall clock; tests pass a {@link FakeClock}. */
+  /** Default the process clock (delays measured on its monotonic clock); tests pass a {@link FakeClock}. */
   readonly clock?: Clock;
 }
 
@@ -160,7 +160,7 @@ export class RateLimitingQueue<T> {
     const started = this.processing.get(key);
     if (started === undefined) return;
     this.processing.delete(key);
-    this.metrics.done(this.clock.now() - started);
+    this.metrics.done(this.clock.monotonicNow() - started);
     const entry = this.entries.get(key);
     if (entry && entry.readyAt === undefined) {
       this.ready.push({ entry, seq: entry.seq });
@@ -217,7 +217,7 @@ export class RateLimitingQueue<T> {
   private insert(item: T, priority: number, afterMs: number): void {
     if (this.shutdown) return;
     const key = this.keyOf(item);
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     if (afterMs > 0) this.metrics.retry();
     const existing = this.entries.get(key);
     if (!existing) {
@@ -255,7 +255,7 @@ export class RateLimitingQueue<T> {
 
   private makeReady(entry: Entry<T>): void {
     entry.readyAt = undefined;
-    entry.readySince = this.clock.now();
+    entry.readySince = this.clock.monotonicNow();
     entry.order = this.orderCounter++;
     entry.seq++;
     this.readyCount++;
@@ -278,7 +278,7 @@ export class RateLimitingQueue<T> {
   }
 
   private handOut(entry: Entry<T>): QueueItem<T> {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     this.entries.delete(entry.key);
     this.readyCount--;
     this.processing.set(entry.key, now);
@@ -297,7 +297,7 @@ export class RateLimitingQueue<T> {
 
   /** Moves every delayed item that is due to ready. */
   private promoteDue(): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     for (let top = this.delayed.peek(); top && top.at <= now; top = this.delayed.peek()) {
       this.delayed.pop();
       if (this.isLive(top) && top.entry.readyAt === top.at) this.makeReady(top.entry);
@@ -320,7 +320,7 @@ export class RateLimitingQueue<T> {
       this.promoteDue();
       this.dispatch();
       this.armTimer();
-    }, at - this.clock.now());
+    }, at - this.clock.monotonicNow());
     this.timer = { handle, at };
   }
 
@@ -329,14 +329,14 @@ export class RateLimitingQueue<T> {
   }
 
   private unfinishedWorkSeconds(): number {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     let total = 0;
     for (const started of this.processing.values()) total += now - started;
     return total / 1000;
   }
 
   private longestRunningProcessorSeconds(): number {
-    const now = this.clock.now();
+    const now = this.clock.monotonicNow();
     let longest = 0;
     for (const started of this.processing.values()) longest = Math.max(longest, now - started);
     return longest / 1000;

@@ -19,6 +19,10 @@ export interface SecureMetricsServerOptions {
    * change. Default none; without it, or without both files in it, a self-signed certificate made at startup.
    */
   readonly certDir?: string;
+  /** The certificate's file name in `certDir`. Default `tls.crt`. */
+  readonly certName?: string;
+  /** The key's file name in `certDir`. Default `tls.key`. */
+  readonly keyName?: string;
   readonly logger: Logger;
   /** How often the certificate files are checked for changes. Default 10 s. */
   readonly certPollIntervalMs?: number;
@@ -41,7 +45,7 @@ export class SecureMetricsServer {
 
   /** Loads or makes the certificate, then listens; resolves once bound. */
   static async listen(options: SecureMetricsServerOptions): Promise<SecureMetricsServer> {
-    const files = certificateFiles(options.certDir);
+    const files = certificateFiles(options.certDir, options.certName, options.keyName);
     const credentials = files ? readCredentials(files) : await generateSelfSignedCertificate();
     options.logger.info(
       files
@@ -74,10 +78,14 @@ interface CertificateFiles {
   readonly key: string;
 }
 
-/** `tls.crt` and `tls.key` in `dir` when both exist (as controller-runtime, one alone does not count). */
-function certificateFiles(dir: string | undefined): CertificateFiles | undefined {
+/** The certificate and key in `dir` when both exist (as controller-runtime, one alone does not count). */
+function certificateFiles(
+  dir: string | undefined,
+  certName = 'tls.crt',
+  keyName = 'tls.key',
+): CertificateFiles | undefined {
   if (dir === undefined) return undefined;
-  const files = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  const files = { cert: join(dir, certName), key: join(dir, keyName) };
   return existsSync(files.cert) && existsSync(files.key) ? files : undefined;
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { Client } from '../../../src/client/client.js';
 import { EventRecorder } from '../../../src/recorder/index.js';
@@ -200,6 +200,12 @@ describe('the manager against a real API server', () => {
           'controller_runtime_reconcile_errors_total{controller="journaled"}',
           'controller_runtime_terminal_reconcile_errors_total{controller="journaled"}',
           'controller_runtime_reconcile_panics_total{controller="journaled"}',
+          'controller_runtime_reconcile_timeouts_total{controller="journaled"} 0',
+          // prom-client's default collectors, as controller-runtime's process collector.
+          'process_cpu_seconds_total',
+          'process_resident_memory_bytes',
+          'process_start_time_seconds',
+          'nodejs_eventloop_lag_seconds',
           'controller_runtime_reconcile_time_seconds_bucket{le="0.005",controller="journaled"}',
           'controller_runtime_max_concurrent_reconciles{controller="journaled"} 1',
           'controller_runtime_active_workers{controller="journaled"}',
@@ -448,6 +454,119 @@ describe('the manager against a real API server', () => {
       assert.ok(noticed < 300 * 2 + 500, `noticed after ${noticed.toFixed(0)} ms`);
       assert.ok(String(await journal.writeAfterAbort).includes('leader election lost'), 'writes are fenced');
       assert.ok((await outcome) instanceof LeaderElectionLostError);
+    } finally {
+      stop.abort();
+      await outcome;
+    }
+  });
+  /** Writes `holder` into the Lease `ns/name` as another replica would, bypassing the manager under test. */
+  async function stealLease(ns: string, name: string, holder: string, leaseDurationSeconds: number) {
+    const leases = env.kubeConfig.makeApiClient(CoordinationV1Api);
+    const lease = await leases.readNamespacedLease({ namespace: ns, name });
+    lease.spec ??= {};
+    lease.spec.holderIdentity = holder;
+    lease.spec.leaseDurationSeconds = leaseDurationSeconds;
+    lease.spec.renewTime = new V1MicroTime();
+    const stolenAt = performance.now();
+    await leases.replaceNamespacedLease({ namespace: ns, name, body: lease });
+    return stolenAt;
+  }
+
+  async function leaseHolder(ns: string, name: string): Promise<string | undefined> {
+    const leases = env.kubeConfig.makeApiClient(CoordinationV1Api);
+    return (await leases.readNamespacedLease({ namespace: ns, name })).spec?.holderIdentity;
+  }
+
+  it('a lease lost while draining after SIGTERM aborts in-flight reconciles at once and fences their writes', async () => {
+    const ns = await namespace();
+    const journal = new Journal('a');
+    journal.waitForAbort = true;
+    const retryPeriodMs = 200;
+    const manager = newManager(ns, journal, {
+      // Long enough that only the lease loss, not the drain timeout, can abort the reconcile within the bound below.
+      gracefulShutdownTimeoutMs: 8000,
+      leaderElection: {
+        id: 'drained',
+        namespace: ns,
+        identity: 'a',
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1500,
+        retryPeriodMs,
+      },
+    });
+    const stop = new AbortController();
+    const running = manager.start(stop.signal);
+    const outcome = running.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'draining'));
+      await eventually(() => {
+        assert.equal(journal.signals.length, 1, 'the reconcile is in flight');
+      });
+      stop.abort(new Error('received SIGTERM'));
+      // The drain waits for the reconcile, which waits for its signal; the manager still renews the lease.
+      const stolenAt = await stealLease(ns, 'drained', 'thief', 30);
+      await eventually(
+        () => {
+          assert.equal(journal.signals[0]?.aborted, true, 'the in-flight reconcile was aborted');
+        },
+        5000,
+        5,
+      );
+      const noticed = performance.now() - stolenAt;
+      assert.ok(noticed < 2 * retryPeriodMs + 500, `aborted ${noticed.toFixed(0)} ms after the loss`);
+      assert.match(String(await journal.writeAfterAbort), /leader election lost/, 'the late write is fenced');
+      const atServer = await env.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedConfigMap({ namespace: ns, name: 'draining' });
+      assert.deepEqual(atServer.data, { a: '1' }, 'the API server holds no write after the loss');
+      assert.ok((await outcome) instanceof LeaderElectionLostError, 'start() reports the loss');
+    } finally {
+      stop.abort();
+      await outcome;
+    }
+  });
+
+  it('after losing the lease the manager does not campaign again while it stops: the new holder keeps it', async () => {
+    const ns = await namespace();
+    const journal = new Journal('a');
+    // A reconcile that ignores its signal keeps the manager stopping for a while after the loss.
+    journal.holdMs = 3000;
+    const retryPeriodMs = 200;
+    const manager = newManager(ns, journal, {
+      leaderElection: {
+        id: 'once',
+        namespace: ns,
+        identity: 'a',
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1500,
+        retryPeriodMs,
+      },
+    });
+    const stop = new AbortController();
+    const outcome = manager.start(stop.signal).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'slow'));
+      await eventually(() => {
+        assert.equal(journal.signals.length, 1, 'the reconcile is in flight');
+      });
+      // The thief announces 1 s and never renews: by our clock the lease is free again 1 s after the theft.
+      const stolenAt = await stealLease(ns, 'once', 'thief', 1);
+      assert.ok((await outcome) instanceof LeaderElectionLostError, 'start() reports the loss');
+      const run = journal.runs[0];
+      assert.ok(run, 'the reconcile finished');
+      assert.ok(
+        run.end - stolenAt > 1000 + 3 * retryPeriodMs,
+        'the manager was still stopping well after the stolen lease expired',
+      );
+      assert.equal(await leaseHolder(ns, 'once'), 'thief', 'the stopping manager took the lease back');
     } finally {
       stop.abort();
       await outcome;

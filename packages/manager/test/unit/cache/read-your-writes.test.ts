@@ -94,8 +94,9 @@ describe('ReadYourWrites (read-your-writes bookkeeping)', () => {
       timeoutMs: 30,
       onTimeout: (kind, key) => timeouts.push(`${kind} ${key}`),
     });
-    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
+    // The timeout runs from the write's record: measure from there, so a pause before waitFor cannot shorten it.
     const started = performance.now();
+    pending.record('v1/ConfigMap', 'ns/a', wrote('7'));
     assert.equal(await pending.waitFor('v1/ConfigMap', ['ns/a'], () => at('6')), true);
     assert.ok(performance.now() - started >= 25, 'waited about the timeout');
     assert.deepEqual(timeouts, ['v1/ConfigMap ns/a']);

@@ -11,6 +11,7 @@ import { ControllerLoop } from '../../../src/controller/controller-loop.js';
 import { ConfigMap } from '../../../src/kinds/builtin-kinds.js';
 import { newLogger } from '../../../src/log/new-logger.js';
 import type { ReconcileContext, Reconciler, Request } from '../../../src/reconcile/index.js';
+import { reconcileTimeouts } from '../../../src/metrics/controller-metrics.js';
 
 /**
  * An in-memory stand-in for the cache, to test the loop's scheduling in isolation: the loop only needs informers to
@@ -130,6 +131,13 @@ describe('ControllerLoop', () => {
     assert.ok(reasons.length >= 2, `timed out and retried: ${reasons.length} runs`);
     assert.match(String(reasons[0]), /timed out after 30 ms/);
     await loop.stop('abort');
+    const timeouts = (await reconcileTimeouts.get()).values.find(
+      (v) => v.labels.controller === 'loop-timeout',
+    );
+    // The last run may end by stop('abort') rather than by its timeout.
+    const timedOut = reasons.filter((r) => /timed out/.test(String(r))).length;
+    assert.ok(timedOut >= 2);
+    assert.equal(timeouts?.value, timedOut, 'controller_runtime_reconcile_timeouts_total counts each one');
   });
 
   it("stop('abort') aborts in-flight signals; stop('drain') leaves them alone", async () => {

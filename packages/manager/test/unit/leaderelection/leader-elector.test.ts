@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../../../src/leaderelection/leader-elector.js';
+import { FakeClock } from '../../../src/testing/index.js';
 
 /** A one-Lease API server: GET, POST, PUT with resourceVersion compare-and-swap; `failing` makes it answer 500 late. */
 class FakeLeaseServer {
@@ -29,6 +30,21 @@ class FakeLeaseServer {
   async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The lease's holder ('' when released, undefined when there is no lease). */
+  holder(): string | undefined {
+    return (this.lease as { spec?: { holderIdentity?: string } } | undefined)?.spec?.holderIdentity;
+  }
+
+  /** Another replica writes itself into the lease, announcing `leaseDurationSeconds`. */
+  takeOver(holderIdentity: string, leaseDurationSeconds: number): void {
+    const current = this.lease as { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
+    this.lease = {
+      ...current,
+      metadata: { ...current.metadata, resourceVersion: String(++this.rv) },
+      spec: { ...current.spec, holderIdentity, leaseDurationSeconds, renewTime: new Date().toISOString() },
+    };
   }
 
   close(): Promise<void> {
@@ -103,6 +119,35 @@ function kubeConfigFor(server: string): KubeConfig {
   });
   return kc;
 }
+
+/** Polls `condition` in real time (the elector talks to a real HTTP server) until it holds. */
+async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+/**
+ * Lets fake time pass in `tickMs` steps while `going()` holds, up to `limitMs` of it, each step only once the
+ * elector sleeps on the clock (no request in flight); returns the monotonic time at which `going()` stopped holding.
+ */
+async function advance(
+  clock: FakeClock,
+  going: () => boolean,
+  limitMs: number,
+  tickMs = 50,
+): Promise<number> {
+  const end = clock.monotonicNow() + limitMs;
+  while (going() && clock.monotonicNow() < end) {
+    await until('the elector to sleep', () => clock.pendingTimers > 0 || !going());
+    if (going()) clock.step(tickMs);
+  }
+  return clock.monotonicNow();
+}
+
+const hour = 3_600_000;
 
 describe('LeaderElector', () => {
   let fake: FakeLeaseServer;
@@ -208,6 +253,154 @@ describe('LeaderElector', () => {
       assert.equal(spec.holderIdentity, 'a');
       assert.equal(spec.leaseTransitions, 5);
     } finally {
+      stop.abort();
+      await running;
+    }
+  });
+  it('returns from run() after losing the lease and never acquires it again in that run (client-go Run)', async () => {
+    fake.failing = false;
+    fake.lease = undefined;
+    fake.writes.length = 0;
+    let startedCount = 0;
+    let stoppedCount = 0;
+    let started: (() => void) | undefined;
+    const startedP = new Promise<void>((resolve) => (started = resolve));
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'once',
+      identity: 'a',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 700,
+      retryPeriodMs: 100,
+      callbacks: {
+        onStartedLeading: () => {
+          startedCount++;
+          started?.();
+        },
+        onStoppedLeading: () => {
+          stoppedCount++;
+        },
+      },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    try {
+      await startedP;
+      // Another replica takes the lease for 1 s and never renews it: it is free to take again soon after.
+      fake.takeOver('other', 1);
+      const returned = await Promise.race([running.then(() => true), sleep(4000).then(() => false)]);
+      assert.ok(returned, 'run() still campaigning 4 s after the loss (the lease expired 1 s after it)');
+      assert.equal(startedCount, 1, 'acquired the lease again after losing it');
+      assert.equal(stoppedCount, 1);
+      assert.equal(elector.isLeader(), false);
+      assert.equal(fake.holder(), 'other', 'the lease stays with the replica that took it');
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+  it("a forward step of the wall clock does not shorten another holder's lease", async () => {
+    fake.failing = false;
+    fake.writes.length = 0;
+    fake.lease = undefined;
+    fake.lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { namespace: 'ns', name: 'jump-forward', resourceVersion: String(++fake.rv) },
+      spec: { holderIdentity: 'other', leaseDurationSeconds: 10, leaseTransitions: 0 },
+    };
+    const clock = new FakeClock();
+    let acquiredAt: number | undefined;
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'jump-forward',
+      identity: 'a',
+      leaseDurationMs: 3000,
+      renewDeadlineMs: 2000,
+      retryPeriodMs: 500,
+      clock,
+      callbacks: {
+        onStartedLeading: () => {
+          acquiredAt ??= clock.monotonicNow();
+        },
+        onStoppedLeading: () => undefined,
+      },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    try {
+      // It saw the lease held at monotonic time 0; now the wall clock leaps an hour ahead.
+      await until('the first attempt', () => clock.pendingTimers > 0);
+      clock.jumpWall(hour);
+      await advance(clock, () => acquiredAt === undefined, 15_000);
+      assert.ok(acquiredAt !== undefined, 'never acquired the expired lease');
+      assert.ok(
+        acquiredAt >= 10_000,
+        `took a lease announced for 10 s after ${acquiredAt} ms: the wall-clock step shortened it`,
+      );
+      const renewTime = (fake.lease as { spec: { renewTime: string } }).spec.renewTime;
+      assert.ok(
+        Math.abs(Date.parse(renewTime) - clock.now()) < 1000,
+        `renewTime ${renewTime} is not the wall clock's time`,
+      );
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+
+  it('a backward step of the wall clock does not stretch the renew deadline', async () => {
+    fake.failing = false;
+    fake.failDelayMs = 0;
+    fake.writes.length = 0;
+    fake.lease = undefined;
+    const clock = new FakeClock();
+    let leading = false;
+    let lastRenewal = 0;
+    const renewDeadlineMs = 2000;
+    const elector = new LeaderElector({
+      kubeConfig: kubeConfigFor(url),
+      namespace: 'ns',
+      name: 'jump-back',
+      identity: 'a',
+      leaseDurationMs: 3000,
+      renewDeadlineMs,
+      retryPeriodMs: 500,
+      clock,
+      callbacks: {
+        onStartedLeading: () => {
+          leading = true;
+        },
+        onStoppedLeading: () => {
+          leading = false;
+        },
+      },
+    });
+    const stop = new AbortController();
+    const running = elector.run(stop.signal);
+    try {
+      await until('leadership', () => leading);
+      // One renewal succeeds; then every request fails and the wall clock falls back an hour.
+      const renewals = fake.writes.length;
+      await advance(clock, () => fake.writes.length === renewals, 2000);
+      assert.ok(fake.writes.length > renewals, 'no renewal succeeded');
+      lastRenewal = clock.monotonicNow();
+      fake.failing = true;
+      clock.jumpWall(-hour);
+      const stoppedAt = await advance(clock, () => leading, 10_000);
+      assert.equal(
+        leading,
+        false,
+        'still leading 10 s after the last renewal: the step stretched the deadline',
+      );
+      assert.ok(
+        stoppedAt - lastRenewal <= renewDeadlineMs + 50,
+        `gave up ${stoppedAt - lastRenewal} ms after the last renewal`,
+      );
+    } finally {
+      fake.failing = false;
       stop.abort();
       await running;
     }

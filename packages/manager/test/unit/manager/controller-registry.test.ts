@@ -2,10 +2,14 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
+import { container } from 'tsyringe';
+import { SharedInformerCache } from '../../../src/cache/shared-informer-cache.js';
+import { KubeClient } from '../../../src/client/kube-client.js';
 import { Controller } from '../../../src/controller/index.js';
 import { ConfigMap, Secret } from '../../../src/kinds/builtin-kinds.js';
 import { defineKind } from '../../../src/kinds/resource-kind.js';
 import { newLogger } from '../../../src/log/index.js';
+import { ControllerRegistry } from '../../../src/manager/controller-registry.js';
 import { Manager } from '../../../src/manager/index.js';
 import type { Reconciler } from '../../../src/reconcile/index.js';
 
@@ -101,5 +105,59 @@ describe('Manager.register: one writer per write target', () => {
     const manager = newManager().register(Reader);
     assert.throws(() => manager.register(Reader), /a controller named reader is already registered/);
     assert.throws(() => manager.register(Noop), /Noop is not a controller/);
+  });
+});
+
+describe('ControllerRegistry.start: failures are loud', () => {
+  function nowhere(): KubeConfig {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'nowhere', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
+      users: [{ name: 'nobody', token: 'x' }],
+      contexts: [{ name: 'nowhere', cluster: 'nowhere', user: 'nobody' }],
+      currentContext: 'nowhere',
+    });
+    return kubeConfig;
+  }
+
+  function newRegistry(kubeConfig: KubeConfig, cache: SharedInformerCache): ControllerRegistry {
+    const logger = newLogger({ level: 'error' });
+    const registry = new ControllerRegistry({
+      managerName: 'test',
+      reportingInstance: 'test-0',
+      kubeConfig,
+      cache,
+      client: new KubeClient({ kubeConfig, cache }),
+      container: container.createChildContainer(),
+      logger,
+      fence: () => undefined,
+    });
+    registry.register(Reader);
+    return registry;
+  }
+
+  it('refuses to start the controllers twice', async () => {
+    // Never started: the first start waits for a sync that cannot come, until stop aborts it.
+    const kubeConfig = nowhere();
+    const registry = newRegistry(kubeConfig, new SharedInformerCache({ kubeConfig }));
+    const first = registry.start();
+    try {
+      assert.throws(() => registry.start(), /the controllers were already started/);
+    } finally {
+      await registry.stop('abort');
+      await first;
+    }
+  });
+
+  it('rejects, naming the controller, when a controller fails to start', async () => {
+    class BrokenCache extends SharedInformerCache {
+      override waitForCacheSync(): Promise<boolean> {
+        return Promise.reject(new Error('the cache broke'));
+      }
+    }
+    const kubeConfig = nowhere();
+    const registry = newRegistry(kubeConfig, new BrokenCache({ kubeConfig }));
+    await assert.rejects(registry.start(), /controller reader failed to start: the cache broke/);
+    await registry.stop('abort');
   });
 });

@@ -80,6 +80,27 @@ describe('SecureMetricsServer', () => {
     }
   });
 
+  it('serves the certificate and key named by certName and keyName (--metrics-cert-name/-key)', async () => {
+    const named = mkdtempSync(join(dir, 'named-'));
+    const pair = await generateSelfSignedCertificate();
+    writeFileSync(join(named, 'cert.pem'), pair.cert);
+    writeFileSync(join(named, 'key.pem'), pair.key);
+    const server = await SecureMetricsServer.listen({
+      address: loopback,
+      handler,
+      certDir: named,
+      certName: 'cert.pem',
+      keyName: 'key.pem',
+      logger: silent(),
+    });
+    try {
+      const { certificate } = await handshake(server.url);
+      assert.equal(certificate.fingerprint256, new X509Certificate(pair.cert).fingerprint256);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('falls back to a self-signed certificate when the directory holds only one of the two files', async () => {
     const half = mkdtempSync(join(dir, 'half-'));
     const lone = (await generateSelfSignedCertificate()).cert;
