@@ -19,6 +19,11 @@ function sumBy(metrics: string, series: string, label: string): Map<string, numb
   return sums;
 }
 
+/**
+ * The memcached operator's manager binary, run as a child process as a user runs it (`--kubeconfig`,
+ * `--metrics-bind-address`...). What it wrote is for kube-apiserver's audit log to say; its own `/metrics` say what
+ * it did meanwhile (reconciles, queues).
+ */
 export class OperatorProcess {
   private constructor(
     private readonly child: ChildProcess,
