@@ -8,6 +8,7 @@ FROM node:${NODE_VERSION}-bookworm-slim AS builder
 WORKDIR /workspace
 # Package manifests first, so the dependency layer is reused until a package.json or the lockfile changes.
 COPY package.json package-lock.json ./
+COPY packages/cli/package.json packages/cli/
 COPY packages/envtest/package.json packages/envtest/
 COPY packages/manager/package.json packages/manager/
 COPY packages/manifests/package.json packages/manifests/
@@ -21,7 +22,7 @@ RUN npx tsc -b examples/memcached-operator
 # Drop devDependencies (TypeScript, linters, test tools), then lay out exactly what the manager runs: the pruned
 # node_modules and the compiled code of the operator and of the workspace packages it imports.
 RUN npm prune --omit=dev --no-audit --no-fund \
- && rm -f node_modules/@spoke/envtest node_modules/@spoke/manifests node_modules/@spoke/e2e \
+ && rm -f node_modules/@spoke/cli node_modules/@spoke/envtest node_modules/@spoke/manifests node_modules/@spoke/e2e \
  && mkdir -p /app/packages/manager /app/examples/memcached-operator \
  && cp -r package.json node_modules /app/ \
  && cp -r packages/manager/package.json packages/manager/dist /app/packages/manager/ \

@@ -8,7 +8,10 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 IMG ?= spoke/memcached-operator:latest
 # The simulated cluster's binaries are built once into a versioned cache (`make control-plane`), or taken from
-# SPOKE_ASSETS when set; @spoke/envtest finds them the same way (hack/control-plane/build.sh --print-dir).
+# SPOKE_ASSETS when set; @spoke/envtest finds them the same way. The build ships with @spoke/envtest.
+CONTROL_PLANE_BUILD := packages/envtest/control-plane/build.sh
+# `make pack` writes the tarballs of packages/* (one version for all) to PACK_DIR.
+PACK_DIR ?= $(CURDIR)/dist/packages
 
 ##@ General
 
@@ -36,9 +39,17 @@ fmt: deps ## Format the code (prettier, eslint --fix).
 lint: deps ## Lint the code (eslint with typescript-eslint, prettier --check).
 	npm run lint
 
+.PHONY: pack
+pack: build ## Pack the packages (packages/*) into PACK_DIR (dist/packages), exactly as `npm publish` would upload them.
+	node hack/pack.mjs $(PACK_DIR)
+
+.PHONY: docs
+docs: build ## Generate the API reference from the TSDoc comments into dist/docs/api (typedoc; open index.html).
+	typedoc
+
 .PHONY: control-plane
 control-plane: ## Build (or reuse) etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
-	hack/control-plane/build.sh >/dev/null
+	$(CONTROL_PLANE_BUILD) >/dev/null
 
 .PHONY: test
 test: build control-plane test-deps ## Run all tests: unit, integration (etcd + kube-apiserver) and e2e (simulated cluster).

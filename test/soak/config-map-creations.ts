@@ -83,7 +83,11 @@ export function configMapCreations(options: {
   readonly requests: readonly AuditedRequest[];
   readonly names: readonly string[];
   readonly isManager: (user: string) => boolean;
-  readonly specs: readonly { readonly name: string; readonly at: number; readonly spec: ResolvedMemcachedSpec }[];
+  readonly specs: readonly {
+    readonly name: string;
+    readonly at: number;
+    readonly spec: ResolvedMemcachedSpec;
+  }[];
   readonly settleWindowMs: number;
   readonly end: number;
 }): ConfigMapCreations {
@@ -115,7 +119,9 @@ export function configMapCreations(options: {
         return [];
       const body = r.requestObject as V1ConfigMap | undefined;
       const cm = body?.metadata?.name ?? r.name;
-      return cm.startsWith(`${name}-proxy-`) ? [{ name: cm, at: r.receivedAt, state: configState(body) }] : [];
+      return cm.startsWith(`${name}-proxy-`)
+        ? [{ name: cm, at: r.receivedAt, state: configState(body) }]
+        : [];
     });
     createdBy[name] = creations.length;
 
@@ -125,7 +131,14 @@ export function configMapCreations(options: {
     const closeAt = (at: number): void => {
       if (since === 0 || at - since < options.settleWindowMs) return;
       const created = creations.filter((c) => c.at >= since && c.at < at);
-      mine.push({ name, start: since, end: at, state, created, matching: created.filter((c) => c.state === state) });
+      mine.push({
+        name,
+        start: since,
+        end: at,
+        state,
+        created,
+        matching: created.filter((c) => c.state === state),
+      });
     };
     for (const step of steps) {
       step.apply();

@@ -113,6 +113,17 @@ export function renderReport(result: SoakResult): string {
   for (const r of result.replicas)
     causes.set(r.cause ?? 'running', (causes.get(r.cause ?? 'running') ?? 0) + 1);
   const peak = Math.max(...result.replicas.map((r) => r.peakRssBytes));
+  // A lease loss is expected while its leader is frozen or the API server is down; say how many came otherwise.
+  const leaseLost = result.replicas.filter((r) => r.cause === 'lease-lost');
+  const unprovoked = leaseLost.filter(
+    (r) =>
+      !result.faults.some(
+        (f) =>
+          (f.kind === 'leader-sigstop' || f.kind === 'apiserver-sigkill') &&
+          (r.exitedAt ?? 0) >= f.startedAt &&
+          (r.exitedAt ?? 0) <= (f.convergedAt ?? f.endedAt) + o.lease.durationMs,
+      ),
+  );
   const longest = [...result.replicas].sort((a, b) => (b.rss.at(-1)?.[0] ?? 0) - (a.rss.at(-1)?.[0] ?? 0))[0];
   const endedBy = (by: LeaseTerm['endedBy']) => result.terms.filter((t) => t.endedBy === by).length;
   const inFlight = result.writes.inFlight;
@@ -141,7 +152,9 @@ export function renderReport(result: SoakResult): string {
       `ConfigMap created: ${result.configMaps.excess.length}; ConfigMaps for a set that never settled: ` +
       `${result.configMaps.transitional.length}.`,
     `- Manager processes: ${result.replicas.length}; ended by ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')}. ` +
-      `Peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (bound ${rssBoundBytes / 2 ** 20} MiB)` +
+      `Lease losses outside a pause or an API server outage: ${unprovoked.length} of ${leaseLost.length}` +
+      (unprovoked.length > 0 ? ` (${unprovoked.map((r) => r.user).join(', ')})` : '') +
+      `. Peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (bound ${rssBoundBytes / 2 ** 20} MiB)` +
       (longest
         ? `; the longest-lived (${longest.user}, ${((longest.rss.at(-1)?.[0] ?? 0) / 60_000).toFixed(1)} min) ` +
           `peaked at ${(longest.peakRssBytes / 2 ** 20).toFixed(0)} MiB.`

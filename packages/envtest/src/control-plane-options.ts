@@ -2,8 +2,8 @@
 export interface ControlPlaneOptions {
   /**
    * The directory holding etcd, kube-apiserver and (for `nodes > 0`) kube-controller-manager, kube-scheduler and
-   * kwok. Default: `$SPOKE_ASSETS`, else the directory printed by `hack/control-plane/build.sh --print-dir`, the
-   * script being found by walking up from `process.cwd()`.
+   * kwok. Default: `$SPOKE_ASSETS`, else `$KUBEBUILDER_ASSETS` (setup-envtest's layout: enough for `nodes: 0`),
+   * else the user cache `~/.cache/spoke/control-plane/<versions>` where `spoke envtest use` builds them.
    */
   readonly assetsDir?: string;
   /**

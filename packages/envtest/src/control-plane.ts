@@ -9,7 +9,13 @@ import type {
   RestartApiServerOptions,
   UserIdentity,
 } from './control-plane-options.js';
-import { type ComponentBinary, locateAssets, requireBinaries } from './internal/assets.js';
+import {
+  allBinaries,
+  apiServerBinaries,
+  type ComponentBinary,
+  locateAssets,
+  requireBinaries,
+} from './assets/locate-assets.js';
 import { CertificateAuthority } from './internal/certificate-authority.js';
 import {
   apiServerFlags,
@@ -260,11 +266,8 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
   if (!Number.isInteger(nodes) || nodes < 0)
     throw new Error(`envtest: nodes must be a whole number ≥ 0, not ${nodes}`);
   const startTimeoutMs = options.startTimeoutMs ?? defaultStartTimeoutMs;
-  const needed: ComponentBinary[] =
-    nodes > 0
-      ? ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']
-      : ['etcd', 'kube-apiserver'];
-  const binaries = requireBinaries(locateAssets(options.assetsDir), needed);
+  const needed = nodes > 0 ? allBinaries : apiServerBinaries;
+  const binaries = requireBinaries(locateAssets({ assetsDir: options.assetsDir }), needed);
 
   const dir = mkdtempSync(join(tmpdir(), 'spoke-envtest-'));
   for (const sub of ['logs', 'pids', 'pki', 'etcd', 'kwok']) mkdirSync(join(dir, sub));

@@ -7,3 +7,4 @@ export type {
 } from './control-plane-options.js';
 export { eventually, waitFor, type EventuallyOptions, type WaitForOptions } from './wait-for.js';
 export { freePorts } from './free-ports.js';
+export * from './assets/index.js';

@@ -3,8 +3,26 @@ import type { ResourceKind } from '../kinds/resource-kind.js';
 import type { ObjectKey } from '../kinds/object-key.js';
 import type { CacheListOptions } from '../cache/cache.js';
 
+/**
+ * What every request to the API server may carry. A cached read sends no request and ignores both.
+ *
+ * Pass the reconcile's `ctx.signal`: then a lost lease, the end of the graceful shutdown or `reconcileTimeoutMs`
+ * aborts the request in flight instead of leaving the worker waiting on it (the request rejects with the signal's
+ * reason). A controller's client also aborts its writes in flight when the manager fences writes, whatever signal
+ * the caller passed.
+ */
+export interface RequestOptions {
+  /** Aborts the request; it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /**
+   * Gives up when no complete response arrived in this time, rejecting with a `TimeoutError`. Default the client's
+   * `requestTimeoutMs` (30 s, `defaultRequestTimeoutMs`); 0 waits for ever. An uncached list applies it per page.
+   */
+  readonly timeoutMs?: number;
+}
+
 /** Read options: reads come from the shared cache unless `uncached` is set. */
-export interface GetOptions {
+export interface GetOptions extends RequestOptions {
   /** Read from the API server instead of the cache (one GET). Default false: the cache is the source of reads. */
   readonly uncached?: boolean;
 }
@@ -13,7 +31,7 @@ export interface ListOptions extends CacheListOptions, GetOptions {
   readonly fieldSelector?: string;
 }
 
-export interface WriteOptions {
+export interface WriteOptions extends RequestOptions {
   /** Validate and admit the request without persisting it. */
   readonly dryRun?: boolean;
   /** The field manager recorded in managedFields; default the manager's name. */
@@ -33,7 +51,7 @@ export interface JsonPatchOperation {
   readonly from?: string;
 }
 
-export interface ApplyOptions {
+export interface ApplyOptions extends RequestOptions {
   /** Required by server-side apply: who owns the applied fields. */
   readonly fieldManager: string;
   /** Take ownership of fields another manager owns, instead of failing with 409 Conflict. */
@@ -41,7 +59,7 @@ export interface ApplyOptions {
   readonly dryRun?: boolean;
 }
 
-export interface DeleteOptions {
+export interface DeleteOptions extends RequestOptions {
   /** Default `Background`, as kubectl: the object goes now, the garbage collector removes dependents after. */
   readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };

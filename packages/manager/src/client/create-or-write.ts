@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Client } from './client.js';
+import type { Client, RequestOptions } from './client.js';
 import type { MutateFunc, OperationResult } from './operation-result.js';
 import { keyOf, type ObjectKey } from '../kinds/object-key.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
@@ -20,7 +20,8 @@ export interface CreateOrWriteRequests<T extends KubernetesObject> {
 /**
  * What `createOrUpdate` and `createOrPatch` share: read the object by `obj`'s key; if absent, mutate `obj` and
  * create it; if present, copy it into `obj`, mutate, and write the change, if any. Afterwards `obj` holds what the
- * server returned (or, unchanged, the current object).
+ * server returned (or, unchanged, the current object). `options` go with the read (which the cache may answer) and
+ * are for `requests` to pass on.
  */
 export async function createOrWrite<T extends KubernetesObject>(
   client: Client,
@@ -28,9 +29,10 @@ export async function createOrWrite<T extends KubernetesObject>(
   obj: T,
   mutate: MutateFunc<T>,
   requests: CreateOrWriteRequests<T>,
+  options: RequestOptions = {},
 ): Promise<OperationResult> {
   const key = keyOf(obj);
-  const existing = await client.get(kind, key);
+  const existing = await client.get(kind, key, options);
   if (!existing) {
     await mutateChecked(kind, obj, mutate);
     replaceContents(obj, await requests.create(obj, key));

@@ -3,7 +3,7 @@ import type { Cache } from '../cache/cache.js';
 import { isBuiltinKind } from '../kinds/builtin-kinds.js';
 import { objectKeyString, type ObjectKey } from '../kinds/object-key.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
-import { RestClient, type RestRequest } from '../rest/rest-client.js';
+import { defaultRequestTimeoutMs, RestClient, type RestRequest } from '../rest/rest-client.js';
 import { describeTarget } from '../rest/resource-path.js';
 import { isNotFound } from '../apierrors/api-error.js';
 import {
@@ -13,6 +13,7 @@ import {
   type GetOptions,
   type ListOptions,
   type Patch,
+  type RequestOptions,
   type StatusWriter,
   type WriteOptions,
 } from './client.js';
@@ -30,6 +31,11 @@ export interface KubeClientOptions {
   readonly fieldManager?: string;
   /** Objects per page of an uncached list. Default 500, as client-go's pager. */
   readonly pageSize?: number;
+  /**
+   * The deadline of each request that names none (`timeoutMs`): it rejects with a `TimeoutError` when no complete
+   * response arrived in this time. Default `defaultRequestTimeoutMs` (30 s); 0 waits for ever.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 const patchContentTypes: Readonly<Record<Patch['type'], string>> = {
@@ -57,6 +63,7 @@ export class KubeClient extends Client {
   readonly #cache: Cache | undefined;
   readonly #fieldManager: string | undefined;
   readonly #pageSize: number;
+  readonly #requestTimeoutMs: number;
   readonly status: StatusWriter;
 
   constructor(options: KubeClientOptions) {
@@ -65,6 +72,7 @@ export class KubeClient extends Client {
     this.#cache = options.cache;
     this.#fieldManager = options.fieldManager;
     this.#pageSize = options.pageSize ?? 500;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
     this.status = {
       update: (kind, obj, opts) => this.write('update', 'PUT', kind, obj, 'status', opts),
       patch: (kind, key, patch, opts) => this.sendPatch(kind, key, patch, 'status', opts),
@@ -84,6 +92,7 @@ export class KubeClient extends Client {
         kind,
         namespace: this.namespaceOf(kind, key.namespace, 'get', key.name),
         name: key.name,
+        ...this.limits(options),
       });
       return obj;
     } catch (err) {
@@ -121,6 +130,7 @@ export class KubeClient extends Client {
           labelSelector: options.labelSelector,
           fieldSelector: options.fieldSelector,
         },
+        ...this.limits(options),
       });
       for (const item of body.items ?? []) {
         // List items carry no apiVersion/kind; objects from every other path do.
@@ -172,6 +182,7 @@ export class KubeClient extends Client {
       },
       body,
       contentType: 'application/apply-patch+yaml',
+      ...this.limits(options),
     });
     return this.recorded(kind, applied, options.dryRun);
   }
@@ -195,6 +206,7 @@ export class KubeClient extends Client {
         preconditions: options.preconditions,
         gracePeriodSeconds: options.gracePeriodSeconds,
       },
+      ...this.limits(options),
     });
     // The server answers with the object: gone (at the deletion's resourceVersion), or still there with a
     // deletionTimestamp while finalizers or a grace period hold it. An older server may answer with a Status.
@@ -228,6 +240,7 @@ export class KubeClient extends Client {
       query: this.writeQuery(options),
       body: this.withKind(kind, obj, verb),
       action: `${verb} ${describeTarget(kind, { namespace, name, subresource })}`,
+      ...this.limits(options),
     };
     return this.recorded(kind, await this.#rest.request<T>(req), options.dryRun);
   }
@@ -258,6 +271,7 @@ export class KubeClient extends Client {
       query: this.writeQuery(options),
       body: patch.body,
       contentType: patchContentTypes[patch.type],
+      ...this.limits(options),
     });
     return this.recorded(kind, patched, options.dryRun);
   }
@@ -283,6 +297,12 @@ export class KubeClient extends Client {
       deleted,
     });
     return written;
+  }
+
+  /** The caller's signal, and its deadline or the client's. */
+  private limits(options: RequestOptions): { signal?: AbortSignal; timeoutMs: number } {
+    const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
+    return options.signal ? { signal: options.signal, timeoutMs } : { timeoutMs };
   }
 
   private writeQuery(options: WriteOptions): RestRequest['query'] {

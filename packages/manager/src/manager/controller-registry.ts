@@ -29,6 +29,11 @@ export interface ControllerRegistryOptions {
   readonly logger: Logger;
   /** The error every controller's writes fail with once set (lease lost, shutdown past drain). */
   readonly fence: () => Error | undefined;
+  /**
+   * Aborted when the fence is set: every controller's writes in flight are aborted with its reason, and its event
+   * recorder posts nothing more.
+   */
+  readonly fenceSignal?: AbortSignal;
 }
 
 /** One registered controller: its declaration, its worker loop and its event recorder. */
@@ -82,16 +87,20 @@ export class ControllerRegistry {
 
     const { container, client, cache, logger } = this.#options;
     const child = container.createChildContainer();
-    const guarded = newSingleWriterClient(new FencedClient(client, this.#options.fence), {
-      controller: metadata.name,
-      writes: target,
-      for: metadata.for,
-    });
+    const guarded = newSingleWriterClient(
+      new FencedClient(client, this.#options.fence, this.#options.fenceSignal),
+      {
+        controller: metadata.name,
+        writes: target,
+        for: metadata.for,
+      },
+    );
     const recorder = new ApiEventRecorder({
       kubeConfig: this.#options.kubeConfig,
       reportingController: `${this.#options.managerName}/${metadata.name}`,
       reportingInstance: this.#options.reportingInstance,
       logger,
+      ...(this.#options.fenceSignal ? { fence: this.#options.fenceSignal } : {}),
     });
     // Abstract classes are tokens by identity; tsyringe's types only admit concrete constructors.
     child.registerInstance(Client as unknown as InjectionToken<Client>, guarded);

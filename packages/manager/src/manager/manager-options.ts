@@ -77,6 +77,13 @@ export interface ManagerOptions {
    */
   readonly cacheSyncTimeoutMs?: number;
   /**
+   * The deadline of each API request of the manager's clients that names none (`timeoutMs` in a call's options):
+   * it rejects with a `TimeoutError` when no complete response arrived in this time. Default 30 s
+   * (`defaultRequestTimeoutMs`); 0 waits for ever, as client-go. Watches are not affected (their own timeouts
+   * apply), nor is leader election (its requests end at the renew deadline).
+   */
+  readonly requestTimeoutMs?: number;
+  /**
    * On shutdown, how long in-flight reconciles may take to finish before their signals are aborted and the manager
    * stops anyway. Default 30 s (Kubernetes' default termination grace period).
    */

@@ -71,6 +71,8 @@ export class Manager {
   private started = false;
   /** Set when writes must stop (lease lost, shutdown past drain): every controller's client refuses writes. */
   private fenceError: Error | undefined;
+  /** Aborted when the fence is set, with its error: controllers' writes in flight are aborted with it. */
+  private readonly fenceSignal = new AbortController();
   private readonly electedPromise: Promise<void>;
   private resolveElected!: () => void;
 
@@ -98,7 +100,12 @@ export class Manager {
         this.logger.warn('informer error', { error: err.message });
       },
     });
-    this.client = new KubeClient({ kubeConfig: this.kubeConfig, cache: this.cache, fieldManager: this.name });
+    this.client = new KubeClient({
+      kubeConfig: this.kubeConfig,
+      cache: this.cache,
+      fieldManager: this.name,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    });
     this.container = rootContainer.createChildContainer();
     this.container.registerInstance(KubeConfig, this.kubeConfig);
     this.controllers = new ControllerRegistry({
@@ -110,6 +117,7 @@ export class Manager {
       container: this.container,
       logger: this.logger,
       fence: () => this.fenceError,
+      fenceSignal: this.fenceSignal.signal,
     });
     this.servers = new ManagerServers({
       kubeConfig: this.kubeConfig,
@@ -210,7 +218,7 @@ export class Manager {
     const fail = (err: Error): void => {
       if (failed || lost) return;
       failed = err;
-      this.fenceError ??= err;
+      this.setFence(err);
       this.logger.error('controllers failed to start; stopping', { error: err.message });
       void this.controllers.stop('abort', err);
       stop.abort(err);
@@ -242,7 +250,7 @@ export class Manager {
             lost = new LeaderElectionLostError(
               `leader election lost: lease ${leaseName(le)} is no longer held`,
             );
-            this.fenceError = lost;
+            this.setFence(lost);
             this.logger.error('leader election lost; aborting reconciles and fencing writes', {
               identity: this.identity,
               draining: stop.signal.aborted,
@@ -307,6 +315,13 @@ export class Manager {
     }
   }
 
+  /** Stops every controller's writes, those in flight included; the first reason stays. */
+  private setFence(err: Error): void {
+    if (this.fenceError) return;
+    this.fenceError = err;
+    this.fenceSignal.abort(err);
+  }
+
   /** The `informers` readiness check: synced, and no informer stuck outside Watching (or silent) for long. */
   private checkInformers(): void {
     if (!this.synced) throw new Error('informer caches have not synced yet');
@@ -345,11 +360,12 @@ export class Manager {
       });
       void this.controllers.stop('abort');
     }
-    // No write may follow the lease release: fence before letting the elector go.
-    this.fenceError ??= new Error('the manager is shutting down');
+    // The drain's last events go out while this replica still leads (after a loss the fence already dropped them).
+    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
+    // No write may follow the lease release: fence (events included) before letting the elector go.
+    this.setFence(new Error('the manager is shutting down'));
     electorStop.abort();
     await electorRun;
-    await Promise.race([this.controllers.flushEvents(), sleep(5_000, undefined, { ref: false })]);
     cacheStop.abort();
     await cacheRun;
     await this.servers.close();

@@ -11,7 +11,9 @@ export interface ReconcileContext {
   readonly log: Logger;
   /**
    * Aborted when the reconcile must stop: the manager is shutting down, leadership was lost, or the controller's
-   * `reconcileTimeoutMs` elapsed. Pass it to anything that waits; after leadership is lost, writes are unsafe.
+   * `reconcileTimeoutMs` elapsed. Pass it to anything that waits, the client's calls included
+   * (`client.get(kind, key, { signal: ctx.signal })`), so that a request in flight is aborted too; after leadership
+   * is lost, writes are unsafe (the controller's client aborts and refuses them in any case).
    */
   readonly signal: AbortSignal;
   /** A unique id for this run, as controller-runtime's reconcileID; also on every log line. */

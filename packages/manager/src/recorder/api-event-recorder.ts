@@ -17,6 +17,11 @@ export interface ApiEventRecorderOptions {
   readonly logger?: Logger;
   /** Events written at most at once; more are dropped (counted in the log), as client-go's full broadcaster. Default 100. */
   readonly maxInFlight?: number;
+  /**
+   * Once aborted, no event is posted any more and those in flight are aborted: the manager's fence, set when its
+   * lease is lost or its writes stop at shutdown, so that no Event is written outside the replica's term.
+   */
+  readonly fence?: AbortSignal;
 }
 
 /** How long repeats of an event are counted in its series rather than written as a new Event (client-go's 6 min). */
@@ -28,6 +33,7 @@ interface Recent {
   readonly namespace: string;
   readonly name: string;
   count: number;
+  /** Monotonic (`performance.now()`): the series window is a duration. */
   lastAt: number;
   /** Settles once the first Event of the series was created (or failed). */
   readonly created: Promise<void>;
@@ -48,7 +54,8 @@ function referenceTo(obj: KubernetesObject): V1ObjectReference {
 /**
  * Writes events.k8s.io/v1 Events, without waiting. Repeats of the same event (same
  * object, type, reason, action and note) within 6 minutes update the first Event's `series.count` instead of
- * creating new objects, so a crash-looping reconcile does not flood etcd.
+ * creating new objects, so a crash-looping reconcile does not flood etcd. Once its `fence` aborts it writes
+ * nothing more: events are writes too, and a replica that lost its lease must not write.
  */
 export class ApiEventRecorder extends EventRecorder {
   private readonly rest: RestClient;
@@ -75,6 +82,13 @@ export class ApiEventRecorder extends EventRecorder {
     note: string,
     options?: EventOptions,
   ): void {
+    if (this.options.fence?.aborted) {
+      this.options.logger?.debug('event not recorded: writes are fenced', {
+        reason,
+        fence: errorMessage(this.options.fence.reason),
+      });
+      return;
+    }
     if (this.inFlight.size >= this.maxInFlight) {
       this.dropped++;
       this.options.logger?.warn('event dropped: too many in flight', { reason, dropped: this.dropped });
@@ -116,14 +130,18 @@ export class ApiEventRecorder extends EventRecorder {
     // Cluster-scoped objects' events go to `default`, as client-go's.
     const namespace = ref.namespace ?? 'default';
     const key = JSON.stringify([ref.uid ?? `${namespace}/${ref.name ?? ''}`, type, reason, action, note]);
+    // Wall-clock time for the API's timestamps, monotonic time for the series window.
     const now = Date.now();
+    const elapsed = performance.now();
+    const fence = this.options.fence;
     const seen = this.recent.get(key);
-    if (seen && now - seen.lastAt < seriesWindowMs) {
+    if (seen && elapsed - seen.lastAt < seriesWindowMs) {
       seen.count++;
-      seen.lastAt = now;
+      seen.lastAt = elapsed;
       const count = seen.count;
       // The first Event must exist before its series is updated.
       await seen.created;
+      fence?.throwIfAborted();
       await this.rest.request({
         verb: 'patch',
         method: 'PATCH',
@@ -132,6 +150,7 @@ export class ApiEventRecorder extends EventRecorder {
         name: seen.name,
         contentType: 'application/merge-patch+json',
         body: { series: { count, lastObservedTime: microTime(now) } },
+        ...(fence ? { signal: fence } : {}),
       });
       return;
     }
@@ -151,19 +170,34 @@ export class ApiEventRecorder extends EventRecorder {
       reportingInstance: this.reportingInstance,
       ...(related ? { related: referenceTo(related) } : {}),
     };
-    const created = this.rest.request({ verb: 'create', method: 'POST', kind: Event, namespace, body }).then(
-      () => undefined,
-      (err: unknown) => {
-        this.recent.delete(key);
-        throw err;
-      },
-    );
+    const created = this.rest
+      .request({
+        verb: 'create',
+        method: 'POST',
+        kind: Event,
+        namespace,
+        body,
+        ...(fence ? { signal: fence } : {}),
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.recent.delete(key);
+          throw err;
+        },
+      );
     // Tracked before the create resolves, so that a repeat recorded meanwhile joins this Event's series.
     if (this.recent.size >= maxTracked) {
       const oldest = this.recent.keys().next();
       if (!oldest.done) this.recent.delete(oldest.value);
     }
-    this.recent.set(key, { namespace, name, count: 1, lastAt: now, created: created.catch(() => undefined) });
+    this.recent.set(key, {
+      namespace,
+      name,
+      count: 1,
+      lastAt: elapsed,
+      created: created.catch(() => undefined),
+    });
     await created;
   }
 }

@@ -1,5 +1,6 @@
 export {
   RestClient,
+  defaultRequestTimeoutMs,
   TimeoutError,
   type HttpMethod,
   type RestRequest,

@@ -12,6 +12,14 @@ import {
   type ResourceLocation,
 } from './resource-path.js';
 
+/**
+ * The deadline of a request that names none, 30 s. client-go sets none by default, but a connection that accepts a
+ * request and never answers (a half-open TCP connection, a wedged proxy) would otherwise hold a controller's worker
+ * for undici's 300 s header timeout; a healthy API server answers any non-watch request well within 30 s (its own
+ * `--request-timeout` is 60 s, and an uncached list is paged).
+ */
+export const defaultRequestTimeoutMs = 30_000;
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One request against a kind's REST tree. */
@@ -27,12 +35,14 @@ export interface RestRequest extends ResourceLocation {
   readonly contentType?: string;
   /** Default `application/json`. */
   readonly accept?: string;
+  /** Aborts the request; it rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** How errors name this request when the path alone would not (a create names the object, not the collection). */
   readonly action?: string;
   /**
-   * Give up when no complete response (for {@link RestClient.stream}: no response headers) arrives in this time.
-   * Default none: undici's own 300 s header and body timeouts apply.
+   * Give up with a {@link TimeoutError} when no complete response arrives in this time. For
+   * {@link RestClient.request} default {@link defaultRequestTimeoutMs}, 0 for none; for {@link RestClient.stream}
+   * it covers the response headers only (the body of a watch is meant to last), default none.
    */
   readonly timeoutMs?: number;
 }
@@ -67,15 +77,41 @@ export class RestClient {
     return client;
   }
 
-  /** Sends the request and returns the decoded JSON body (`undefined` for an empty body). */
+  /**
+   * Sends the request and returns the decoded JSON body (`undefined` for an empty body). The deadline
+   * (`timeoutMs`, default {@link defaultRequestTimeoutMs}) covers the whole exchange, body included.
+   */
   async request<R>(req: RestRequest): Promise<R> {
-    const response = await this.send(req);
+    const timeoutMs = req.timeoutMs ?? defaultRequestTimeoutMs;
+    const deadline = new AbortController();
+    // A plain timer rather than AbortSignal.timeout: the reason names the request, and tests can mock it.
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            deadline.abort(new TimeoutError(`${actionOf(req)}: no response within ${timeoutMs} ms`));
+          }, timeoutMs)
+        : undefined;
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+    let response: Response;
     let text: string;
+    // Aborted by the caller or by the deadline: the signal's reason says which (a TimeoutError names the request).
     try {
-      text = await response.text();
-    } catch (err) {
-      if (req.signal?.aborted) throw err;
-      throw new Error(`${actionOf(req)}: reading the response failed: ${describeCause(err)}`, { cause: err });
+      try {
+        response = await this.send({ ...req, signal, timeoutMs: undefined });
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        throw err;
+      }
+      try {
+        text = await response.text();
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        throw new Error(`${actionOf(req)}: reading the response failed: ${describeCause(err)}`, {
+          cause: err,
+        });
+      }
+    } finally {
+      clearTimeout(timer);
     }
     if (!response.ok) throw apiErrorFromResponse(actionOf(req), response.status, text);
     if (text === '') return undefined as R;
@@ -120,13 +156,10 @@ export class RestClient {
     return this.#transport.close();
   }
 
+  /** Sends `req` (its `timeoutMs` is the callers' business: they fold it into `signal`). */
   private async send(req: RestRequest): Promise<Response> {
     const action = actionOf(req);
-    let signal = req.signal;
-    if (req.timeoutMs !== undefined) {
-      const timeout = AbortSignal.timeout(req.timeoutMs);
-      signal = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    }
+    const signal = req.signal;
     const transport = await this.#transport.prepare();
     const url = transport.server + withQuery(resourcePath(req.kind, req), req.query);
     const headers: Record<string, string> = {
@@ -159,10 +192,8 @@ export class RestClient {
     } catch (err) {
       // client-go's label for a request that got no HTTP status.
       observe('<error>');
-      if (req.signal?.aborted) throw err;
-      if (signal?.aborted) {
-        throw new TimeoutError(`${action}: no response within ${req.timeoutMs ?? 0} ms`, { cause: err });
-      }
+      // fetch rejects with the signal's reason: the caller's, or a TimeoutError naming the request.
+      if (signal?.aborted) throw err;
       throw new Error(`${action}: request to ${transport.host} failed: ${describeCause(err)}`, {
         cause: err,
       });

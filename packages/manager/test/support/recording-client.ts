@@ -3,9 +3,12 @@ import {
   Client,
   type ApplyOptions,
   type DeleteOptions,
+  type GetOptions,
   type ListOptions,
   type Patch,
+  type RequestOptions,
   type StatusWriter,
+  type WriteOptions,
 } from '../../src/client/client.js';
 import { keyOf, objectKeyString, type ObjectKey } from '../../src/kinds/object-key.js';
 import { kindId, type ResourceKind } from '../../src/kinds/resource-kind.js';
@@ -16,15 +19,18 @@ import { kindId, type ResourceKind } from '../../src/kinds/resource-kind.js';
  */
 export class RecordingClient extends Client {
   readonly calls: string[] = [];
+  /** The signal each call carried, in call order (undefined when none). */
+  readonly signals: (AbortSignal | undefined)[] = [];
   readonly objects = new Map<string, KubernetesObject>();
   readonly status: StatusWriter;
 
   constructor() {
     super();
     this.status = {
-      update: (kind, obj) => this.record(`status.update ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj),
-      patch: (kind, key) =>
-        this.record(`status.patch ${kindId(kind)} ${objectKeyString(key)}`, this.find(kind, key)),
+      update: (kind, obj, options) =>
+        this.record(`status.update ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj, options),
+      patch: (kind, key, _patch, options) =>
+        this.record(`status.patch ${kindId(kind)} ${objectKeyString(key)}`, this.find(kind, key), options),
     };
   }
 
@@ -32,41 +38,57 @@ export class RecordingClient extends Client {
     this.objects.set(`${kindId(kind)} ${objectKeyString(keyOf(obj))}`, structuredClone(obj));
   }
 
-  get<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey): Promise<T | undefined> {
+  get<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    key: ObjectKey,
+    options?: GetOptions,
+  ): Promise<T | undefined> {
     this.calls.push(`get ${kindId(kind)} ${objectKeyString(key)}`);
+    this.signals.push(options?.signal);
     const obj = this.objects.get(`${kindId(kind)} ${objectKeyString(key)}`);
     return Promise.resolve(obj ? (structuredClone(obj) as T) : undefined);
   }
 
-  list<T extends KubernetesObject>(kind: ResourceKind<T>, _options?: ListOptions): Promise<T[]> {
+  list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: ListOptions): Promise<T[]> {
     this.calls.push(`list ${kindId(kind)}`);
+    this.signals.push(options?.signal);
     return Promise.resolve([]);
   }
 
-  create<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T): Promise<T> {
+  create<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options?: WriteOptions): Promise<T> {
     this.seed(kind, obj);
-    return this.record(`create ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj);
+    return this.record(`create ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj, options);
   }
 
-  update<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T): Promise<T> {
+  update<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options?: WriteOptions): Promise<T> {
     this.seed(kind, obj);
-    return this.record(`update ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj);
+    return this.record(`update ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj, options);
   }
 
-  patch<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey, patch: Patch): Promise<T> {
-    return this.record(`patch(${patch.type}) ${kindId(kind)} ${objectKeyString(key)}`, this.find(kind, key));
+  patch<T extends KubernetesObject>(
+    kind: ResourceKind<T>,
+    key: ObjectKey,
+    patch: Patch,
+    options?: WriteOptions,
+  ): Promise<T> {
+    return this.record(
+      `patch(${patch.type}) ${kindId(kind)} ${objectKeyString(key)}`,
+      this.find(kind, key),
+      options,
+    );
   }
 
-  apply<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, _options: ApplyOptions): Promise<T> {
-    return this.record(`apply ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj);
+  apply<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options: ApplyOptions): Promise<T> {
+    return this.record(`apply ${kindId(kind)} ${objectKeyString(keyOf(obj))}`, obj, options);
   }
 
   delete<T extends KubernetesObject>(
     kind: ResourceKind<T>,
     key: ObjectKey,
-    _options?: DeleteOptions,
+    options?: DeleteOptions,
   ): Promise<void> {
     this.calls.push(`delete ${kindId(kind)} ${objectKeyString(key)}`);
+    this.signals.push(options?.signal);
     return Promise.resolve();
   }
 
@@ -81,8 +103,9 @@ export class RecordingClient extends Client {
     return found as T;
   }
 
-  private record<T>(call: string, result: T): Promise<T> {
+  private record<T>(call: string, result: T, options: RequestOptions | undefined): Promise<T> {
     this.calls.push(call);
+    this.signals.push(options?.signal);
     return Promise.resolve(structuredClone(result));
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigVia } from './kube-config-via.js';
 
 /**
  * A TCP relay between a client and the real API server, for injecting network faults: `cut()` drops every
@@ -39,13 +40,7 @@ export class TcpProxy {
 
   /** A copy of `kubeConfig` whose current cluster points at this proxy. */
   kubeConfigFor(kubeConfig: KubeConfig): KubeConfig {
-    const copy = new KubeConfig();
-    copy.loadFromString(kubeConfig.exportConfig());
-    const current = copy.getCurrentCluster();
-    copy.clusters = copy.clusters.map((c) =>
-      c.name === current?.name ? { ...c, server: `https://127.0.0.1:${this.port}` } : c,
-    );
-    return copy;
+    return kubeConfigVia(kubeConfig, this.port);
   }
 
   cut(): void {

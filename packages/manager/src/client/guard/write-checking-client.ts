@@ -6,6 +6,7 @@ import {
   type GetOptions,
   type ListOptions,
   type Patch,
+  type RequestOptions,
   type StatusWriter,
   type WriteOptions,
 } from '../client.js';
@@ -50,17 +51,24 @@ export abstract class WriteCheckingClient extends Client {
     this.status = {
       update: async (kind, object, options) => {
         await this.admitWrite({ verb: 'update', kind, object, status: true });
-        return this.inner.status.update(kind, object, options);
+        return this.inner.status.update(kind, object, this.writeOptions(options));
       },
       patch: async (kind, key, patch, options) => {
         await this.admitWrite({ verb: 'patch', kind, key, patch, status: true });
-        return this.inner.status.patch(kind, key, patch, options);
+        return this.inner.status.patch(kind, key, patch, this.writeOptions(options));
       },
     };
   }
 
   /** Resolves if `write` may be sent; rejects with the reason it may not. Runs before any request of the write. */
   protected abstract admitWrite(write: ClientWrite): Promise<void>;
+
+  /** The options a write admitted by {@link admitWrite} is sent with; by default the caller's. */
+  protected writeOptions<O extends RequestOptions>(options: O): O;
+  protected writeOptions<O extends RequestOptions>(options: O | undefined): O | undefined;
+  protected writeOptions<O extends RequestOptions>(options: O | undefined): O | undefined {
+    return options;
+  }
 
   get<T extends KubernetesObject>(
     kind: ResourceKind<T>,
@@ -80,7 +88,7 @@ export abstract class WriteCheckingClient extends Client {
     options?: WriteOptions,
   ): Promise<T> {
     await this.admitWrite({ verb: 'create', kind, object: obj, status: false });
-    return this.inner.create(kind, obj, options);
+    return this.inner.create(kind, obj, this.writeOptions(options));
   }
 
   async update<T extends KubernetesObject>(
@@ -89,7 +97,7 @@ export abstract class WriteCheckingClient extends Client {
     options?: WriteOptions,
   ): Promise<T> {
     await this.admitWrite({ verb: 'update', kind, object: obj, status: false });
-    return this.inner.update(kind, obj, options);
+    return this.inner.update(kind, obj, this.writeOptions(options));
   }
 
   async patch<T extends KubernetesObject>(
@@ -99,12 +107,12 @@ export abstract class WriteCheckingClient extends Client {
     options?: WriteOptions,
   ): Promise<T> {
     await this.admitWrite({ verb: 'patch', kind, key, patch, status: false });
-    return this.inner.patch(kind, key, patch, options);
+    return this.inner.patch(kind, key, patch, this.writeOptions(options));
   }
 
   async apply<T extends KubernetesObject>(kind: ResourceKind<T>, obj: T, options: ApplyOptions): Promise<T> {
     await this.admitWrite({ verb: 'apply', kind, object: obj, status: false });
-    return this.inner.apply(kind, obj, options);
+    return this.inner.apply(kind, obj, this.writeOptions(options));
   }
 
   async delete<T extends KubernetesObject>(
@@ -113,6 +121,6 @@ export abstract class WriteCheckingClient extends Client {
     options?: DeleteOptions,
   ): Promise<void> {
     await this.admitWrite({ verb: 'delete', kind, key, status: false });
-    return this.inner.delete(kind, key, options);
+    return this.inner.delete(kind, key, this.writeOptions(options));
   }
 }

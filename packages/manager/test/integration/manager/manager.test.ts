@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, CoreV1Api, V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  EventsV1Api,
+  V1MicroTime,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
 import { Client } from '../../../src/client/client.js';
 import { EventRecorder } from '../../../src/recorder/index.js';
@@ -20,6 +26,7 @@ import {
 } from '../../../src/manager/index.js';
 import type { ReconcileContext, Reconciler, Request } from '../../../src/reconcile/index.js';
 import { createNamespace, eventually, testLogger } from '../../support/control-layer-support.js';
+import { HoldingRelay } from '../../support/holding-relay.js';
 
 const Widget = defineKind<KubernetesObject>({
   group: 'control.spoke.dev',
@@ -53,10 +60,43 @@ class Journal {
   /** Wait for the signal instead of `holdMs`. */
   waitForAbort = false;
   writeAfterAbort: Promise<unknown> | undefined;
+  /** Once this resolves, write (passing the reconcile's signal) and record the outcome in `gatedWrite`. */
+  writeGate: Promise<void> | undefined;
+  gatedWrite: Promise<unknown> | undefined;
   constructor(
     readonly by: string,
     readonly timeline: { by: string; start: number; end: number }[] = [],
   ) {}
+}
+
+/** Once the journal's gate opens, patches the object, passing the reconcile's signal; records the outcome. */
+async function gatedWrite(j: Journal, client: Client, req: Request, ctx: ReconcileContext): Promise<void> {
+  await j.writeGate;
+  j.gatedWrite = client
+    .patch(
+      ConfigMap,
+      { namespace: req.namespace ?? '', name: req.name },
+      { type: 'merge', body: { data: { late: 'write' } } },
+      { signal: ctx.signal },
+    )
+    .then(
+      () => 'written',
+      (err: unknown) => err,
+    );
+  await j.gatedWrite;
+}
+
+@Controller({ name: 'timed', for: ConfigMap, writes: ConfigMap, reconcileTimeoutMs: 1500 })
+class TimedWriter implements Reconciler {
+  constructor(
+    private readonly journal: Journal,
+    private readonly client: Client,
+  ) {}
+
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+    this.journal.signals.push(ctx.signal);
+    await gatedWrite(this.journal, this.client, req, ctx);
+  }
 }
 
 @Controller({ name: 'journaled', for: ConfigMap, writes: ConfigMap })
@@ -70,7 +110,9 @@ class Journaled implements Reconciler {
     const j = this.journal;
     j.signals.push(ctx.signal);
     const start = performance.now();
-    if (j.waitForAbort) {
+    if (j.writeGate) {
+      await gatedWrite(j, this.client, req, ctx);
+    } else if (j.waitForAbort) {
       await new Promise((resolve) => {
         ctx.signal.addEventListener('abort', resolve, { once: true });
       });
@@ -105,6 +147,28 @@ class Announcer implements Reconciler {
     if (!cm) return;
     this.recorder.event(cm, 'Normal', 'Seen', `saw ${req.name}`);
     this.recorder.event(cm, 'Normal', 'Seen', `saw ${req.name}`);
+  }
+}
+
+/** Records an event as it starts, and another once its signal aborts (after the lease is lost). */
+@Controller({ name: 'narrator', for: ConfigMap })
+class Narrator implements Reconciler {
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly client: Client,
+    private readonly journal: Journal,
+  ) {}
+
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+    const cm = await this.client.get(ConfigMap, req);
+    if (!cm) return;
+    this.recorder.event(cm, 'Normal', 'BeforeLoss', `reconciling ${req.name}`);
+    this.journal.signals.push(ctx.signal);
+    await new Promise((resolve) => {
+      ctx.signal.addEventListener('abort', resolve, { once: true });
+    });
+    this.recorder.event(cm, 'Warning', 'AfterLoss', `aborted ${req.name}`);
+    this.journal.runs.push({ by: this.journal.by, name: req.name, start: 0, end: 0, aborted: true });
   }
 }
 
@@ -459,6 +523,17 @@ describe('the manager against a real API server', () => {
       await outcome;
     }
   });
+  /** A 2 s lease renewed every 200 ms, held by identity `a`: losses are noticed within a retry period. */
+  const fastRetryPeriodMs = 200;
+  const fastElection = (ns: string, id: string) => ({
+    id,
+    namespace: ns,
+    identity: 'a',
+    leaseDurationMs: 2000,
+    renewDeadlineMs: 1500,
+    retryPeriodMs: fastRetryPeriodMs,
+  });
+
   /** Writes `holder` into the Lease `ns/name` as another replica would, bypassing the manager under test. */
   async function stealLease(ns: string, name: string, holder: string, leaseDurationSeconds: number) {
     const leases = env.kubeConfig.makeApiClient(CoordinationV1Api);
@@ -481,18 +556,10 @@ describe('the manager against a real API server', () => {
     const ns = await namespace();
     const journal = new Journal('a');
     journal.waitForAbort = true;
-    const retryPeriodMs = 200;
     const manager = newManager(ns, journal, {
       // Long enough that only the lease loss, not the drain timeout, can abort the reconcile within the bound below.
       gracefulShutdownTimeoutMs: 8000,
-      leaderElection: {
-        id: 'drained',
-        namespace: ns,
-        identity: 'a',
-        leaseDurationMs: 2000,
-        renewDeadlineMs: 1500,
-        retryPeriodMs,
-      },
+      leaderElection: fastElection(ns, 'drained'),
     });
     const stop = new AbortController();
     const running = manager.start(stop.signal);
@@ -517,7 +584,7 @@ describe('the manager against a real API server', () => {
         5,
       );
       const noticed = performance.now() - stolenAt;
-      assert.ok(noticed < 2 * retryPeriodMs + 500, `aborted ${noticed.toFixed(0)} ms after the loss`);
+      assert.ok(noticed < 2 * fastRetryPeriodMs + 500, `aborted ${noticed.toFixed(0)} ms after the loss`);
       assert.match(String(await journal.writeAfterAbort), /leader election lost/, 'the late write is fenced');
       const atServer = await env.kubeConfig
         .makeApiClient(CoreV1Api)
@@ -535,16 +602,8 @@ describe('the manager against a real API server', () => {
     const journal = new Journal('a');
     // A reconcile that ignores its signal keeps the manager stopping for a while after the loss.
     journal.holdMs = 3000;
-    const retryPeriodMs = 200;
     const manager = newManager(ns, journal, {
-      leaderElection: {
-        id: 'once',
-        namespace: ns,
-        identity: 'a',
-        leaseDurationMs: 2000,
-        renewDeadlineMs: 1500,
-        retryPeriodMs,
-      },
+      leaderElection: fastElection(ns, 'once'),
     });
     const stop = new AbortController();
     const outcome = manager.start(stop.signal).then(
@@ -563,10 +622,154 @@ describe('the manager against a real API server', () => {
       const run = journal.runs[0];
       assert.ok(run, 'the reconcile finished');
       assert.ok(
-        run.end - stolenAt > 1000 + 3 * retryPeriodMs,
+        run.end - stolenAt > 1000 + 3 * fastRetryPeriodMs,
         'the manager was still stopping well after the stolen lease expired',
       );
       assert.equal(await leaseHolder(ns, 'once'), 'thief', 'the stopping manager took the lease back');
+    } finally {
+      stop.abort();
+      await outcome;
+    }
+  });
+  it('a write held in the network when the lease is lost is aborted: it never reaches the API server', async () => {
+    const ns = await namespace();
+    const relay = await HoldingRelay.start(new URL(env.server));
+    const journal = new Journal('a');
+    let openGate!: () => void;
+    journal.writeGate = new Promise((resolve) => (openGate = resolve));
+    const manager = newManager(ns, journal, {
+      kubeConfig: relay.kubeConfigFor(env.kubeConfig),
+      // Long enough that only the lease loss, not the drain timeout, can end the blocked reconcile in time.
+      gracefulShutdownTimeoutMs: 3000,
+      leaderElection: fastElection(ns, 'held'),
+    });
+    const stop = new AbortController();
+    const outcome = manager.start(stop.signal).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'held'));
+      await eventually(() => {
+        assert.equal(journal.signals.length, 1, 'the reconcile is in flight');
+      });
+      // The link stops delivering: the reconcile's patch and the lease renewals wait in the network, so the
+      // renew deadline passes and the lease is lost while the patch is in flight.
+      relay.hold();
+      openGate();
+      const lostAt = await outcome.then(() => performance.now());
+      assert.ok((await outcome) instanceof LeaderElectionLostError, 'start() reports the loss');
+      const write = await journal.gatedWrite;
+      assert.ok(write instanceof LeaderElectionLostError, `the held write ended with ${String(write)}`);
+      // Aborting a request closes its connection: what it had sent but the network had not delivered is gone.
+      await eventually(() => {
+        assert.equal(
+          relay.heldConnections,
+          0,
+          'a write held in the network is still waiting to be delivered',
+        );
+      }, 3000);
+      assert.ok(relay.discarded > 0, 'no request was abandoned in the network');
+      // Deliver whatever is still held on open connections, and wait for the server's answers.
+      const delivered = await relay.release();
+      const atServer = await env.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedConfigMap({ namespace: ns, name: 'held' });
+      assert.deepEqual(
+        atServer.data,
+        { a: '1' },
+        `the write landed after the loss (${delivered} held connections delivered, ${Math.round(performance.now() - lostAt)} ms after)`,
+      );
+    } finally {
+      stop.abort();
+      await outcome;
+      await relay.stop();
+    }
+  });
+  it('reconcileTimeoutMs aborts a write held in the network: it never reaches the API server', async () => {
+    const ns = await namespace();
+    const relay = await HoldingRelay.start(new URL(env.server));
+    const journal = new Journal('solo');
+    let openGate!: () => void;
+    journal.writeGate = new Promise((resolve) => (openGate = resolve));
+    const manager = Manager.create({
+      kubeConfig: relay.kubeConfigFor(env.kubeConfig),
+      metricsBindAddress: '0',
+      healthProbeBindAddress: '0',
+      logger: testLogger(),
+      cache: { defaultNamespace: ns },
+    });
+    manager.container.registerInstance(Journal, journal);
+    manager.register(TimedWriter);
+    const stop = new AbortController();
+    const running = manager.start(stop.signal);
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'timed'));
+      await eventually(() => {
+        assert.equal(journal.signals.length, 1, 'the reconcile is in flight');
+      });
+      relay.hold();
+      openGate();
+      const write = await eventually(async () => {
+        assert.ok(journal.gatedWrite, 'the write was sent');
+        const outcome = await Promise.race([journal.gatedWrite, sleep(10).then(() => 'pending')]);
+        assert.notEqual(outcome, 'pending', 'the write is still in flight');
+        return outcome;
+      }, 5000);
+      assert.match(String(write), /reconcile timed out after 1500 ms/, 'the write ended with the timeout');
+      await eventually(() => {
+        assert.equal(
+          relay.heldConnections,
+          0,
+          'a write held in the network is still waiting to be delivered',
+        );
+      }, 3000);
+      assert.ok(relay.discarded > 0, 'no request was abandoned in the network');
+      await relay.release();
+      const atServer = await env.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedConfigMap({ namespace: ns, name: 'timed' });
+      assert.deepEqual(atServer.data, { a: '1' }, 'the write landed after its reconcile timed out');
+    } finally {
+      stop.abort();
+      await running;
+      await relay.stop();
+    }
+  });
+  it('records no event once the lease is lost: the recorder is fenced with the writes', async () => {
+    const ns = await namespace();
+    const journal = new Journal('a');
+    const manager = Manager.create({
+      kubeConfig: env.kubeConfig,
+      metricsBindAddress: '0',
+      healthProbeBindAddress: '0',
+      logger: testLogger(),
+      cache: { defaultNamespace: ns },
+      leaderElection: fastElection(ns, 'narrated'),
+    });
+    manager.container.registerInstance(Journal, journal);
+    manager.register(Narrator);
+    const stop = new AbortController();
+    const outcome = manager.start(stop.signal).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    const reasons = async () =>
+      (await env.kubeConfig.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: ns })).items.map(
+        (e) => e.reason,
+      );
+    try {
+      await manager.elected();
+      await manager.client.create(ConfigMap, configMap(ns, 'narrated'));
+      await eventually(async () => {
+        assert.deepEqual(await reasons(), ['BeforeLoss'], 'the leader records events');
+      });
+      await stealLease(ns, 'narrated', 'thief', 30);
+      assert.ok((await outcome) instanceof LeaderElectionLostError, 'start() reports the loss');
+      assert.equal(journal.runs.length, 1, 'the reconcile recorded its event after the loss');
+      assert.deepEqual(await reasons(), ['BeforeLoss'], 'an event was posted after the lease was lost');
     } finally {
       stop.abort();
       await outcome;

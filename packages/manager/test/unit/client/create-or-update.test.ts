@@ -66,3 +66,23 @@ describe('createOrPatch', () => {
     assert.deepEqual(client.writes(), ['patch(merge) core/v1/ConfigMap default/web-proxy']);
   });
 });
+
+describe('createOrUpdate and createOrPatch pass the caller’s signal to every request', () => {
+  for (const [name, helper] of [
+    ['createOrUpdate', createOrUpdate],
+    ['createOrPatch', createOrPatch],
+  ] as const) {
+    it(`${name}: the read, the create, and the write of a change`, async () => {
+      const client = new RecordingClient();
+      const { signal } = new AbortController();
+      await helper(client, ConfigMap, skeleton(), setData('a'), { signal });
+      await helper(client, ConfigMap, skeleton(), setData('b'), { signal });
+      assert.ok(client.calls.length >= 4, client.calls.join(', '));
+      assert.deepEqual(
+        client.signals.map((s) => s === signal),
+        client.calls.map(() => true),
+        `calls without the signal among: ${client.calls.join(', ')}`,
+      );
+    });
+  }
+});

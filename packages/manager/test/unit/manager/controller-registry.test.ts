@@ -22,7 +22,7 @@ const Memcached = defineKind({
 });
 
 /** Registration sends no request: a kubeconfig pointing nowhere is enough. */
-function newManager(): Manager {
+function nowhere(): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [{ name: 'nowhere', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
@@ -30,7 +30,11 @@ function newManager(): Manager {
     contexts: [{ name: 'nowhere', cluster: 'nowhere', user: 'nobody' }],
     currentContext: 'nowhere',
   });
-  return Manager.create({ kubeConfig, logger: newLogger({ level: 'error' }) });
+  return kubeConfig;
+}
+
+function newManager(): Manager {
+  return Manager.create({ kubeConfig: nowhere(), logger: newLogger({ level: 'error' }) });
 }
 
 class Noop implements Reconciler {
@@ -109,17 +113,6 @@ describe('Manager.register: one writer per write target', () => {
 });
 
 describe('ControllerRegistry.start: failures are loud', () => {
-  function nowhere(): KubeConfig {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'nowhere', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-      users: [{ name: 'nobody', token: 'x' }],
-      contexts: [{ name: 'nowhere', cluster: 'nowhere', user: 'nobody' }],
-      currentContext: 'nowhere',
-    });
-    return kubeConfig;
-  }
-
   function newRegistry(kubeConfig: KubeConfig, cache: SharedInformerCache): ControllerRegistry {
     const logger = newLogger({ level: 'error' });
     const registry = new ControllerRegistry({

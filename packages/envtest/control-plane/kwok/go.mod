@@ -1,5 +1,5 @@
 // Builds kwok (fake kubelets for @spoke/envtest's simulated nodes) from the Go module proxy. See ../build.sh.
-module spoke.dev/hack/control-plane/kwok
+module spoke.dev/envtest/control-plane/kwok
 
 go 1.24.0
 

@@ -1,6 +1,6 @@
 // Builds the Kubernetes control plane (kube-apiserver, kube-controller-manager, kube-scheduler) and etcd
 // for @spoke/envtest from the Go module proxy. See ../build.sh.
-module spoke.dev/hack/control-plane/kubernetes
+module spoke.dev/envtest/control-plane/kubernetes
 
 go 1.24.0
 

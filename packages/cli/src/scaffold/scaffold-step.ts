@@ -1,0 +1,35 @@
+/** A file the scaffold creates. */
+export interface NewFile {
+  readonly kind: 'new';
+  /** Relative to the project root, with `/`. */
+  readonly path: string;
+  readonly content: string;
+  /**
+   * `refuse` (user code: a file that exists stops the whole scaffold) or `skip` (shared scaffolding that an earlier
+   * run wrote, e.g. a group's `groupversion-info.ts`: kept as it is).
+   */
+  readonly ifExists: 'refuse' | 'skip';
+  /** Made executable (e.g. `src/cmd/main.ts` is not; a script would be). Default false. */
+  readonly executable?: boolean;
+}
+
+/**
+ * Lines added to a file the user owns, just above a marker line (`// +spoke:scaffold:controllers`), indented as the
+ * marker. A line already in the file is not added again, so re-running adds nothing twice.
+ */
+export interface Insertion {
+  readonly kind: 'insert';
+  readonly path: string;
+  readonly marker: string;
+  readonly lines: readonly string[];
+}
+
+/** A file the tool owns (`PROJECT`): replaced as a whole. */
+export interface Rewrite {
+  readonly kind: 'rewrite';
+  readonly path: string;
+  readonly content: string;
+}
+
+/** One change a scaffold makes. A scaffold is a list of them, checked as a whole before any is written. */
+export type ScaffoldStep = NewFile | Insertion | Rewrite;
