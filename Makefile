@@ -55,6 +55,14 @@ control-plane: ## Build (or reuse) etcd, kube-apiserver, kube-controller-manager
 test: build control-plane test-deps ## Run all tests: unit, integration (etcd + kube-apiserver) and e2e (simulated cluster).
 	node hack/run-tests.mjs
 
+# The chaos soak's length: `make soak SOAK_DURATION=10m`. `make test` runs a short fixed version of it.
+SOAK_DURATION ?= 3m
+
+.PHONY: soak
+soak: build control-plane ## Run the chaos soak (faults, 3 manager replicas) for SOAK_DURATION (default 3m); report in tmp/soak/.
+	SOAK_DURATION=$(SOAK_DURATION) SOAK_REPORT_DIR=$(CURDIR)/tmp/soak \
+		node --enable-source-maps --test --test-reporter=spec test/dist/e2e/chaos-soak.test.js
+
 .PHONY: test-deps
 test-deps: ## Install memcached, nutcracker and openssl when missing (as root, with apt-get), which the tests run.
 	hack/install-test-deps.sh

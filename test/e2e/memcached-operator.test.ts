@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -21,6 +21,7 @@ import {
 } from '@spoke/manager';
 import {
   backendsOf,
+  type BackendStatus,
   configMapOfDeployment,
   MemcachedKind,
   newestConfigMap,
@@ -28,8 +29,9 @@ import {
   SettleMs,
   type Memcached,
 } from '@spoke/memcached-operator';
+import { readAuditLog, writeVerbs, type AuditedRequest } from '../support/audit-log.js';
 import { eventually } from './support/eventually.js';
-import { OperatorProcess, type WriteCounts } from './support/operator-process.js';
+import { OperatorProcess } from './support/operator-process.js';
 
 const crdDir = fileURLToPath(new URL('../../../config/crd/bases', import.meta.url));
 const namespace = 'e2e-memcached';
@@ -39,6 +41,60 @@ const key = { namespace, name };
 let env: ControlPlane;
 let client: KubeClient;
 let operator: OperatorProcess;
+let operatorKubeconfig: string;
+
+/** The operator runs as its own user, so that the audit log tells its writes from the test's. */
+const operatorUser = 'memcached-operator-e2e';
+
+/**
+ * kube-apiserver audits every write (who, what, when, with what result), and keeps the body of each ConfigMap
+ * created in the test's namespace: the witness of what the operator wrote, outside the operator.
+ */
+const auditPolicy = {
+  apiVersion: 'audit.k8s.io/v1',
+  kind: 'Policy',
+  omitStages: ['RequestReceived'],
+  rules: [
+    {
+      level: 'Request',
+      verbs: ['create'],
+      resources: [{ group: '', resources: ['configmaps'] }],
+      namespaces: [namespace],
+    },
+    { level: 'Metadata', verbs: [...writeVerbs] },
+    { level: 'None' },
+  ],
+};
+
+/** The operator's writes that kube-apiserver received since `since` (ms since the epoch), events included. */
+async function operatorWritesSince(since: number): Promise<AuditedRequest[]> {
+  const { requests } = await readAuditLog(env.auditLogPath ?? '');
+  return requests.filter((r) => r.user === operatorUser && writeVerbs.has(r.verb) && r.receivedAt >= since);
+}
+
+const describeWrites = (writes: readonly AuditedRequest[]): string[] =>
+  writes.map((w) => `${w.verb} ${w.resource} ${w.namespace}/${w.name} → ${w.code ?? '-'}`);
+
+/** The proxy ConfigMaps the operator created since `since`, with the servers each lists, oldest first. */
+async function configMapsCreatedSince(
+  since: number,
+): Promise<{ name: string; backends: BackendStatus[]; at: number }[]> {
+  return (await operatorWritesSince(since))
+    .filter((r) => r.verb === 'create' && r.resource === 'configmaps' && r.code === 201)
+    .map((r) => {
+      const body = r.requestObject as V1ConfigMap | undefined;
+      return { name: body?.metadata?.name ?? '', backends: backendsOf(body), at: r.receivedAt };
+    });
+}
+
+/** The controllers' names, as the manager reports them in its metrics. */
+const allControllers = [
+  'memcached',
+  'memcached-services',
+  'proxy-config',
+  'proxy-rollout',
+  'memcached-status',
+];
 
 async function memcached(): Promise<Memcached> {
   const mc = await client.get(MemcachedKind, key);
@@ -165,19 +221,55 @@ async function readyReplacement(
   });
 }
 
-function delta(before: WriteCounts, after: WriteCounts): WriteCounts {
-  const byMethod: Record<string, number> = {};
-  for (const [m, n] of Object.entries(after.byMethod))
-    if (n - (before.byMethod[m] ?? 0) > 0) byMethod[m] = n - (before.byMethod[m] ?? 0);
-  return { total: after.total - before.total, byMethod };
+/**
+ * Asserts what the operator did about a server pod deleted at `deletedAt` whose replacement was seen ready at
+ * `readyAt`, from the ConfigMaps it created (audit log) and the proxy's rollouts (Deployment generations), whichever
+ * way the timing fell. Back within the settle window: the operator waited for it, so no config ever left it out, and
+ * there is one new config and one rollout if its address changed, none if not. Back later: the operator left it out
+ * once, not before the settle window had passed, and took it back when it was ready: two rollouts.
+ */
+async function assertReplacementRollouts(
+  pod: string,
+  times: { deletedAt: number; readyAt: number },
+  generationBefore: number,
+  moved: boolean,
+  t: { diagnostic(message: string): void },
+): Promise<void> {
+  const created = await configMapsCreatedSince(times.deletedAt);
+  const rollouts = ((await proxyDeployment())?.metadata?.generation ?? 0) - generationBefore;
+  const without = created.filter((c) => !c.backends.some((b) => b.name === pod));
+  const story = `ConfigMaps created: ${JSON.stringify(created.map((c) => ({ ...c, at: c.at - times.deletedAt })))}; rollouts ${rollouts}`;
+  t.diagnostic(`${pod} back after ${times.readyAt - times.deletedAt} ms: ${story}`);
+  if (without.length === 0) {
+    // Waited for it: then it was back well within the window (the margin covers the operator's reaction).
+    assert.ok(
+      times.readyAt - times.deletedAt < SettleMs + 10_000,
+      `the config kept ${pod} past the settle window: ${story}`,
+    );
+    assert.equal(created.length, moved ? 1 : 0, `new configs: ${story}`);
+    assert.equal(rollouts, moved ? 1 : 0, `proxy rollouts: ${story}`);
+  } else {
+    assert.equal(without.length, 1, `configs without ${pod}: ${story}`);
+    const droppedAfter = (without[0]?.at ?? 0) - times.deletedAt;
+    assert.ok(
+      droppedAfter >= SettleMs,
+      `${pod} left out ${droppedAfter} ms after the delete, within the settle window`,
+    );
+    // Left out, then back: under a new address a new config, under the old one the earlier config promoted again.
+    assert.equal(created.length, moved ? 2 : 1, `new configs: ${story}`);
+    assert.equal(rollouts, 2, `proxy rollouts: ${story}`);
+  }
 }
 
 describe('memcached operator on the simulated cluster', () => {
   before(async () => {
-    env = await ControlPlane.start({ nodes: 2, crdPaths: [crdDir] });
+    env = await ControlPlane.start({ nodes: 2, crdPaths: [crdDir], auditPolicy });
     client = new KubeClient({ kubeConfig: env.kubeConfig });
     await client.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    operator = await OperatorProcess.start(env.kubeconfigPath, `${env.dir}/operator.log`);
+    operatorKubeconfig = join(env.dir, 'operator.kubeconfig');
+    const identity = env.userKubeConfig({ name: operatorUser, groups: ['system:masters'] });
+    writeFileSync(operatorKubeconfig, identity.exportConfig(), { mode: 0o600 });
+    operator = await OperatorProcess.start(operatorKubeconfig, `${env.dir}/operator.log`);
   });
 
   let failed = false;
@@ -240,7 +332,6 @@ describe('memcached operator on the simulated cluster', () => {
   it('scales to 5 through the scale subresource: one new ConfigMap, one proxy rollout, the old ConfigMap deleted after it', async (t) => {
     const old = newestConfigMap(await configMaps());
     const deploymentBefore = await client.get(Deployment, { namespace, name: `${name}-proxy` });
-    const writesBefore = await operator.writes();
     const started = Date.now();
     await client.patch(MemcachedKind, key, { type: 'merge', body: { spec: { replicas: 5 } } });
 
@@ -255,13 +346,19 @@ describe('memcached operator on the simulated cluster', () => {
       async () => !(await configMaps()).some((cm) => cm.metadata?.name === old?.metadata?.name),
     );
     const elapsed = Date.now() - started;
-    const writes = delta(writesBefore, await operator.writes());
+    const writes = await operatorWritesSince(started);
     const deploymentAfter = await client.get(Deployment, { namespace, name: `${name}-proxy` });
     t.diagnostic(
-      `scale 3 → 5: converged and old config deleted in ${elapsed} ms; operator writes: ${JSON.stringify(writes)}`,
+      `scale 3 → 5: converged and old config deleted in ${elapsed} ms; operator writes: ${describeWrites(writes).join(', ')}`,
     );
 
-    // One config and one rollout per scale event: the servers' start is waited for, not published pod by pod.
+    // One config and one rollout per scale event: the servers' start is waited for, not published pod by pod. The
+    // audit log counts the ConfigMaps created, not only those left at the end.
+    assert.deepEqual(
+      (await configMapsCreatedSince(started)).map((c) => c.backends.map((b) => b.name)),
+      [['web-0', 'web-1', 'web-2', 'web-3', 'web-4']],
+      'ConfigMaps created for the scale event',
+    );
     assert.equal((await configMaps()).length, 1);
     assert.equal(
       (deploymentAfter?.metadata?.generation ?? 0) - (deploymentBefore?.metadata?.generation ?? 0),
@@ -297,11 +394,13 @@ describe('memcached operator on the simulated cluster', () => {
     assertTwemproxyServerLine(configMap, 'web-1');
     if (moved) assert.notEqual(configMap.metadata?.name, before?.metadata?.name);
     else assert.equal(configMap.metadata?.name, before?.metadata?.name, 'same endpoints, same config');
-    // Back within the settle window: the operator waited for it, so one rollout if the address changed, else none.
-    if (replacement.readyAt - deletedAt < SettleMs - 2_000) {
-      const rollouts = ((await proxyDeployment())?.metadata?.generation ?? 0) - generationBefore;
-      assert.equal(rollouts, moved ? 1 : 0, 'proxy rollouts');
-    }
+    await assertReplacementRollouts(
+      'web-1',
+      { deletedAt, readyAt: replacement.readyAt },
+      generationBefore,
+      moved,
+      t,
+    );
   });
 
   it('moves a server pod to another node: a new config with its new address under the same name, and one rollout', async (t) => {
@@ -338,10 +437,13 @@ describe('memcached operator on the simulated cluster', () => {
       );
       assert.equal(ipIn(configMap, 'web-2'), replacement.address);
       assertTwemproxyServerLine(configMap, 'web-2');
-      if (replacement.readyAt - deletedAt < SettleMs - 2_000) {
-        const rollouts = ((await proxyDeployment())?.metadata?.generation ?? 0) - generationBefore;
-        assert.equal(rollouts, 1, 'proxy rollouts');
-      }
+      await assertReplacementRollouts(
+        'web-2',
+        { deletedAt, readyAt: replacement.readyAt },
+        generationBefore,
+        true,
+        t,
+      );
     } finally {
       await client.patch(Node, { name: from }, { type: 'merge', body: { spec: { unschedulable: false } } });
     }
@@ -368,22 +470,40 @@ describe('memcached operator on the simulated cluster', () => {
 
   it('writes nothing once converged: not on a metadata-only change, not after a manager restart', async (t) => {
     await waitForConverged(5, 'convergence');
-    const before = await operator.writes();
+    await eventually('the operator to be idle', () => operator.idle());
+    const reconcilesBefore = await operator.reconciles();
+    const changedAt = Date.now();
     await client.patch(MemcachedKind, key, {
       type: 'merge',
-      body: { metadata: { annotations: { 'e2e.spoke.dev/touched': String(Date.now()) } } },
+      body: { metadata: { annotations: { 'e2e.spoke.dev/touched': String(changedAt) } } },
     });
-    // Long enough for every controller to see the event and reconcile.
-    await new Promise((r) => setTimeout(r, 3000));
-    assert.deepEqual(delta(before, await operator.writes()).total, 0, 'writes after a no-op change');
+    // The controllers without a generation predicate see the change: each must have reconciled it (the reconcile
+    // ran, and found nothing to do) before "no write" means anything.
+    const watchers = ['proxy-config', 'proxy-rollout', 'memcached-status'];
+    await eventually('a reconcile of the change by every controller that sees it, then idle', async () => {
+      const now = await operator.reconciles();
+      const ran = watchers.every((c) => (now.get(c) ?? 0) > (reconcilesBefore.get(c) ?? 0));
+      return ran && (await operator.idle());
+    });
+    assert.deepEqual(describeWrites(await operatorWritesSince(changedAt)), [], 'writes after a no-op change');
 
     await operator.stop();
-    operator = await OperatorProcess.start(env.kubeconfigPath, `${env.dir}/operator.log`);
-    // Every object is replayed to every controller on start; give them time to reconcile it all.
-    await new Promise((r) => setTimeout(r, 5000));
-    const afterRestart = await operator.writes();
-    t.diagnostic(`writes after a restart: ${JSON.stringify(afterRestart)}`);
-    assert.equal(afterRestart.total, 0, `writes after a restart:\n${operator.logTail()}`);
+    const restartedAt = Date.now();
+    operator = await OperatorProcess.start(operatorKubeconfig, `${env.dir}/operator.log`);
+    // Every object is replayed to every controller on start: each reconciles web, then has nothing left to do.
+    const reconciled = await eventually(
+      'every controller to reconcile after the restart, then idle',
+      async () => {
+        const now = await operator.reconciles();
+        return allControllers.every((c) => (now.get(c) ?? 0) >= 1) && (await operator.idle()) && now;
+      },
+    );
+    t.diagnostic(`reconciles after a restart: ${JSON.stringify(Object.fromEntries(reconciled))}`);
+    assert.deepEqual(
+      describeWrites(await operatorWritesSince(restartedAt)),
+      [],
+      `writes after a restart:\n${operator.logTail()}`,
+    );
   });
 
   it('garbage-collects everything it created when the Memcached is deleted', async () => {

@@ -2,8 +2,8 @@
 /**
  * The memcached operator's manager. It takes a kubebuilder v4 manager's flags with Go's flag syntax
  * (`--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`, `--metrics-secure`,
- * `--metrics-cert-path/-name/-key`, `--kubeconfig`, the `--zap-*` logging flags...) and its own `--log-level`;
- * `--help` lists them. SIGTERM or SIGINT stops it gracefully.
+ * `--metrics-cert-path/-name/-key`, `--kubeconfig`, the `--zap-*` logging flags...) and its own `--log-level` and
+ * `--leader-elect-lease-duration/-renew-deadline/-retry-period`; `--help` lists them. SIGTERM or SIGINT stops it gracefully.
  */
 import {
   KubeConfigError,
@@ -39,8 +39,19 @@ async function main(): Promise<void> {
     logger.error('unable to get kubeconfig', { error: err.message });
     process.exit(1);
   }
+  const options = managerOptionsFromFlags(flags, { leaderElectionId });
   const manager = Manager.create({
-    ...managerOptionsFromFlags(flags, { leaderElectionId }),
+    ...options,
+    ...(options.leaderElection
+      ? {
+          leaderElection: {
+            ...options.leaderElection,
+            leaseDurationMs: flags.extra['leader-elect-lease-duration'],
+            renewDeadlineMs: flags.extra['leader-elect-renew-deadline'],
+            retryPeriodMs: flags.extra['leader-elect-retry-period'],
+          },
+        }
+      : {}),
     name: OperatorName,
     kubeConfig,
     logger,

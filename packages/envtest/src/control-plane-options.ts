@@ -28,6 +28,27 @@ export interface ControlPlaneOptions {
    * (e.g. `{ 'feature-gates': 'SomeGate=true', v: '4' }`). Default: none.
    */
   readonly apiServerFlags?: Readonly<Record<string, string>>;
+  /**
+   * An audit policy (`audit.k8s.io/v1` `Policy`, as YAML or JSON text, or as an object): kube-apiserver then writes
+   * an audit event (user, user agent, verb, object, response code, timestamps) for each request the policy selects,
+   * as JSON lines, to {@link auditLogPath}. Synchronously (`--audit-log-mode=blocking`): an event is on disk before
+   * the request is answered, so a SIGKILL of kube-apiserver loses none. Never rotated. Default: no auditing.
+   */
+  readonly auditPolicy?: string | Readonly<Record<string, unknown>>;
+  /**
+   * Where the audit events go (with {@link auditPolicy}); a restarted kube-apiserver appends to it. Default
+   * `<dir>/logs/audit.log`, which `stop()` removes with the rest: name a file outside to keep it.
+   */
+  readonly auditLogPath?: string;
+}
+
+/** Options of {@link ControlPlane.restartApiServer}. */
+export interface RestartApiServerOptions {
+  /**
+   * How kube-apiserver is stopped: `SIGTERM` (default: a graceful stop, as in a rolling restart, in-flight requests
+   * drained) or `SIGKILL` (a crash: connections reset, requests in flight get no answer).
+   */
+  readonly signal?: 'SIGTERM' | 'SIGKILL';
 }
 
 /** A user of the test cluster, authenticated by a client certificate that the test CA signs. */

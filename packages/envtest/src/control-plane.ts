@@ -3,7 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ComponentInfo, ControlPlaneOptions, UserIdentity } from './control-plane-options.js';
+import type {
+  ComponentInfo,
+  ControlPlaneOptions,
+  RestartApiServerOptions,
+  UserIdentity,
+} from './control-plane-options.js';
 import {
   allBinaries,
   apiServerBinaries,
@@ -109,9 +114,19 @@ export class ControlPlane {
     return `https://127.0.0.1:${this.state.layout.apiServerPort}`;
   }
 
+  /** etcd's client URL, `http://127.0.0.1:<port>` (no TLS, loopback only), e.g. to compact it and provoke 410 Gone. */
+  get etcdUrl(): string {
+    return `http://127.0.0.1:${this.state.layout.etcdPort}`;
+  }
+
   /** The temporary directory holding data, certificates and `logs/<component>.log`; removed by `stop()`. */
   get dir(): string {
     return this.state.dir;
+  }
+
+  /** The audit log kube-apiserver writes (JSON lines), when started with an `auditPolicy`; else `undefined`. */
+  get auditLogPath(): string | undefined {
+    return this.state.layout.audit?.logPath;
   }
 
   /** The names of the simulated nodes (`kwok-node-0`, ...); empty with `nodes: 0`. */
@@ -187,13 +202,13 @@ export class ControlPlane {
   }
 
   /**
-   * Stops kube-apiserver (SIGTERM, as in a rolling restart) and starts it again on the same port with the same
-   * etcd, resolving once it is ready again. Clients see their connections and watches close; what they do then
-   * is what a resilience test observes.
+   * Stops kube-apiserver (SIGTERM, as in a rolling restart, or SIGKILL, as in a crash) and starts it again on the same
+   * port with the same etcd, resolving once it is ready again. Clients see their connections and watches close; what
+   * they do then is what a resilience test observes.
    */
-  async restartApiServer(): Promise<void> {
+  async restartApiServer(options: RestartApiServerOptions = {}): Promise<void> {
     const apiServer = this.component('kube-apiserver');
-    await apiServer.stop();
+    await (options.signal === 'SIGKILL' ? apiServer.kill() : apiServer.stop());
     apiServer.start();
     await waitForApiServer(apiServer, this.state.admin, this.state.startTimeoutMs);
   }
@@ -273,7 +288,12 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
       'schedulerPort',
       'kwokPort',
     ]);
-    const layout: ControlPlaneLayout = { dir, ...ports, withNodes: nodes > 0 };
+    const layout: ControlPlaneLayout = {
+      dir,
+      ...ports,
+      withNodes: nodes > 0,
+      ...(options.auditPolicy === undefined ? {} : { audit: writeAuditPolicy(dir, options) }),
+    };
     const start: StartComponent = (name, args, env) => {
       const component = new ComponentProcess({ name, binary: binaries[name], args, dir, env });
       components.set(name, component);
@@ -383,6 +403,17 @@ async function startNodeComponents(
     ),
     waitForDefaultServiceAccount(controllerManager, request, timeoutMs),
   ]);
+}
+
+/** Writes the audit policy where kube-apiserver reads it (JSON is YAML too); returns its path and the log's. */
+function writeAuditPolicy(
+  dir: string,
+  options: ControlPlaneOptions,
+): { policyPath: string; logPath: string } {
+  const policyPath = join(dir, 'audit-policy.yaml');
+  const policy = options.auditPolicy;
+  writeFileSync(policyPath, typeof policy === 'string' ? policy : JSON.stringify(policy));
+  return { policyPath, logPath: options.auditLogPath ?? join(dir, 'logs', 'audit.log') };
 }
 
 /** The service-account token signing key pair (ECDSA P-256: ES256 tokens). */

@@ -7,13 +7,17 @@ import { eventually } from './eventually.js';
 /** The operator's compiled binary, next to the package's entry point. */
 const mainScript = fileURLToPath(new URL('main.js', import.meta.resolve('@spoke/memcached-operator')));
 
-/** Requests the operator sent that change something, by method. */
-export interface WriteCounts {
-  readonly total: number;
-  readonly byMethod: Readonly<Record<string, number>>;
+/** Sums the samples of a Prometheus series by one label, e.g. `controller_runtime_reconcile_total` by `controller`. */
+function sumBy(metrics: string, series: string, label: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(`${series}{`)) continue;
+    const key = new RegExp(`${label}="([^"]*)"`).exec(line)?.[1];
+    if (key === undefined) continue;
+    sums.set(key, (sums.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return sums;
 }
-
-const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** How to start the operator, besides its kubeconfig and log file. */
 export interface OperatorProcessOptions {
@@ -25,8 +29,8 @@ export interface OperatorProcessOptions {
 
 /**
  * The memcached operator's manager binary, run as a child process as a user runs it (`--kubeconfig`,
- * `--metrics-bind-address`...). Its writes are read from its own `/metrics` (`rest_client_requests_total`), so the
- * test's requests are never counted with them.
+ * `--metrics-bind-address`...). What it wrote is for kube-apiserver's audit log to say; its own `/metrics` say what
+ * it did meanwhile (reconciles, queues).
  */
 export class OperatorProcess {
   private constructor(
@@ -88,20 +92,23 @@ export class OperatorProcess {
     return this.child.pid;
   }
 
-  /** The operator's writes so far (POST, PUT, PATCH and DELETE requests, events included). */
-  async writes(): Promise<WriteCounts> {
-    const text = await (await fetch(this.metricsUrl)).text();
-    const byMethod: Record<string, number> = {};
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith('rest_client_requests_total{')) continue;
-      const method = /method="([A-Z]+)"/.exec(line)?.[1];
-      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-      if (!method || !writeMethods.has(method)) continue;
-      byMethod[method] = (byMethod[method] ?? 0) + value;
-      total += value;
-    }
-    return { total, byMethod };
+  /** Completed reconciles so far (any result), by controller. */
+  async reconciles(): Promise<Map<string, number>> {
+    return sumBy(await this.metrics(), 'controller_runtime_reconcile_total', 'controller');
+  }
+
+  /** Whether nothing is queued and no reconcile runs, in any controller. */
+  async idle(): Promise<boolean> {
+    const text = await this.metrics();
+    const busy = [
+      ...sumBy(text, 'workqueue_depth', 'name').values(),
+      ...sumBy(text, 'controller_runtime_active_workers', 'controller').values(),
+    ];
+    return busy.every((n) => n === 0);
+  }
+
+  private async metrics(): Promise<string> {
+    return (await fetch(this.metricsUrl)).text();
   }
 
   /** The last lines of its log, for failure messages. */

@@ -60,6 +60,7 @@ describe('the memcached manager binary’s command line', () => {
     zapLevel: run(['--zap-log-level=foo']),
     logLevel: run(['--log-level=foo']),
     boolean: run(['--leader-elect=maybe']),
+    duration: run(['--leader-elect-lease-duration=15']),
     kubeconfig: run(['--kubeconfig=/nonexistent']),
     noCluster: run([]),
     kubebuilderSpellings: run([
@@ -93,6 +94,9 @@ describe('the memcached manager binary’s command line', () => {
         'zap-log-level value',
         'zap-encoder value',
         'log-level value',
+        'leader-elect-lease-duration value',
+        'leader-elect-renew-deadline value',
+        'leader-elect-retry-period value',
       ])
         assert.match(result.stderr, new RegExp(`\\n {2}-${flag}\\n`), flag);
     }
@@ -112,6 +116,10 @@ describe('the memcached manager binary’s command line', () => {
       'invalid value "foo" for flag -log-level: must be one of error, warn, info, debug',
     );
     assertUsageError(await runs.boolean, 'invalid boolean value "maybe" for -leader-elect: parse error');
+    assertUsageError(
+      await runs.duration,
+      'invalid value "15" for flag -leader-elect-lease-duration: not a duration such as 15s or 500ms',
+    );
   });
 
   it('logs one line naming a kubeconfig it can’t read and exits 1, as ctrl.GetConfigOrDie', async () => {

@@ -14,6 +14,8 @@ export interface ControlPlaneLayout {
   readonly kwokPort: number;
   /** With no nodes no kube-controller-manager runs, so nothing creates the `default` ServiceAccounts. */
   readonly withNodes: boolean;
+  /** With auditing: the policy file kube-apiserver reads and the log it appends to. */
+  readonly audit?: { readonly policyPath: string; readonly logPath: string };
 }
 
 /** The Services' virtual IPs; the first one is the `kubernetes` Service, named in the serving certificate. */
@@ -111,7 +113,23 @@ export function apiServerFlags(layout: ControlPlaneLayout): Flags {
     'endpoint-reconciler-type': 'none',
     // Without kube-controller-manager no `default` ServiceAccount exists, and this plugin would reject every Pod.
     ...(layout.withNodes ? {} : { 'disable-admission-plugins': 'ServiceAccount' }),
+    ...(layout.audit ? auditFlags(layout.audit) : {}),
     profiling: 'false',
+  };
+}
+
+/**
+ * The audit log: JSON lines, written before each request is answered (blocking), so none is lost if kube-apiserver is
+ * killed, and never rotated (a max size of 0 would mean lumberjack's default of 100 MB, then a rotation).
+ */
+function auditFlags(audit: { readonly policyPath: string; readonly logPath: string }): Flags {
+  return {
+    'audit-policy-file': audit.policyPath,
+    'audit-log-path': audit.logPath,
+    'audit-log-format': 'json',
+    'audit-log-mode': 'blocking',
+    'audit-log-maxsize': String(1 << 20),
+    'audit-log-maxbackup': '0',
   };
 }
 

@@ -116,6 +116,15 @@ export class ComponentProcess {
     }
   }
 
+  /** SIGKILL (a crash, nothing flushed or drained); resolves once the process is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || this.exitStatus !== undefined) return;
+    child.ref();
+    child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   async stop(graceMs = 5_000): Promise<void> {
     const child = this.child;

@@ -31,4 +31,14 @@ describe('component flags', () => {
     assert.equal(apiServerFlags(layout)['disable-admission-plugins'], 'ServiceAccount');
     assert.equal(apiServerFlags({ ...layout, withNodes: true })['disable-admission-plugins'], undefined);
   });
+
+  it('audits only when asked: a blocking JSON log that is never rotated', () => {
+    assert.equal(apiServerFlags(layout)['audit-policy-file'], undefined);
+    const flags = apiServerFlags({ ...layout, audit: { policyPath: '/tmp/p.yaml', logPath: '/tmp/a.log' } });
+    assert.equal(flags['audit-policy-file'], '/tmp/p.yaml');
+    assert.equal(flags['audit-log-path'], '/tmp/a.log');
+    assert.equal(flags['audit-log-format'], 'json');
+    assert.equal(flags['audit-log-mode'], 'blocking');
+    assert.ok(Number(flags['audit-log-maxsize']) >= 1 << 20, 'no rotation in a test run');
+  });
 });

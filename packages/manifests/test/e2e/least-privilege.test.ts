@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { ControlPlane, waitFor } from '@spoke/envtest';
+import type { V1PolicyRule } from '@kubernetes/client-node';
 import { repoRoot } from '../support/repo-root.js';
 import { kubectl, kubectlOk } from '../support/run-command.js';
 
 const namespace = 'memcached-operator-system';
+const clusterRole = 'memcached-operator-manager-role';
+const electionRole = 'memcached-operator-leader-election-role';
 const serviceAccount = 'memcached-operator-controller-manager';
 const managerMain = join(repoRoot, 'examples/memcached-operator/dist/src/main.js');
 
@@ -30,15 +33,51 @@ function eventually(
   );
 }
 
+/** The manager, run locally as the Deployment runs it (--leader-elect, the Lease in its own namespace). */
+function startManager(identity: string): { process: ChildProcess; output: () => string } {
+  const child = spawn(
+    process.execPath,
+    [
+      managerMain,
+      `--kubeconfig=${identity}`,
+      '--leader-elect',
+      '--metrics-bind-address=0',
+      '--health-probe-bind-address=127.0.0.1:0',
+      '--log-level=debug',
+    ],
+    { env: { ...process.env, POD_NAMESPACE: namespace }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  }
+  return { process: child, output: () => output };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after 15 s. */
+async function stopManager(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+  child.kill('SIGKILL');
+}
+
 describe('the manager under its generated ServiceAccount (least privilege, end to end)', () => {
   let env: ControlPlane;
   let admin: string;
   let manager: ChildProcess | undefined;
-  let managerOutput = '';
+  let managerOutput = (): string => '';
+  let identity = '';
   const scratch = mkdtempSync(join(tmpdir(), 'least-privilege-'));
 
   before(async () => {
-    env = await ControlPlane.start({ nodes: 2 });
+    env = await ControlPlane.start({
+      nodes: 2,
+      // As clusters that enforce owner references do (it is not on by default): an owned object's
+      // blockOwnerDeletion then needs `update` on its owner's finalizers, which is why the role grants it.
+      apiServerFlags: { 'enable-admission-plugins': 'OwnerReferencesPermissionEnforcement' },
+    });
     admin = env.kubeconfigPath;
     await kubectlOk(admin, ['apply', '--server-side', '-k', 'config/default'], { cwd: repoRoot });
     // The in-cluster Deployment's image is not runnable here; the manager runs locally with the same identity.
@@ -55,34 +94,13 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
       '--timeout=60s',
       'crd/memcacheds.cache.spoke.dev',
     ]);
-    const identity = join(scratch, 'manager.kubeconfig');
+    identity = join(scratch, 'manager.kubeconfig');
     writeFileSync(identity, (await env.serviceAccountKubeConfig(namespace, serviceAccount)).exportConfig());
-
-    // As the Deployment runs it (--leader-elect, the Lease in its own namespace), but on loopback ports.
-    manager = spawn(
-      process.execPath,
-      [
-        managerMain,
-        `--kubeconfig=${identity}`,
-        '--leader-elect',
-        '--metrics-bind-address=0',
-        '--health-probe-bind-address=127.0.0.1:0',
-        '--log-level=debug',
-      ],
-      { env: { ...process.env, POD_NAMESPACE: namespace }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    for (const stream of [manager.stdout, manager.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => (managerOutput += chunk));
-    }
+    ({ process: manager, output: managerOutput } = startManager(identity));
   });
 
   after(async () => {
-    if (manager && manager.exitCode === null) {
-      const exited = new Promise((resolve) => manager?.once('exit', resolve));
-      manager.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
-      manager.kill('SIGKILL');
-    }
+    await stopManager(manager);
     await env.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -178,7 +196,62 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
   });
 
   it('was never refused a request: no 403 in the manager log', () => {
-    assert.equal(manager?.exitCode, null, `the manager exited:\n${managerOutput}`);
-    assert.doesNotMatch(managerOutput, /forbidden|\b403\b/i, managerOutput);
+    assert.equal(manager?.exitCode, null, `the manager exited:\n${managerOutput()}`);
+    assert.doesNotMatch(managerOutput(), /forbidden|\b403\b/i, managerOutput());
+  });
+
+  it('needs every rule of its roles: with any one removed, the manager is refused what that rule grants', async (t) => {
+    await stopManager(manager);
+    const roles = [
+      { kind: 'clusterrole', name: clusterRole, args: [] },
+      { kind: 'role', name: electionRole, args: ['-n', namespace] },
+    ];
+    for (const role of roles) {
+      const read = JSON.parse(
+        await kubectlOk(admin, ['get', role.kind, role.name, ...role.args, '-o', 'json']),
+      ) as { rules: V1PolicyRule[]; metadata: Record<string, unknown> };
+      // Without a resourceVersion, each replace is unconditional: the restore follows the removal.
+      const original = { ...read, metadata: { ...read.metadata, resourceVersion: undefined } };
+      for (const [i, rule] of original.rules.entries()) {
+        const removed = { ...original, rules: original.rules.filter((_, j) => j !== i) };
+        await kubectlOk(admin, ['replace', '-f', '-'], { input: JSON.stringify(removed) });
+        // A fresh Lease, so that the new manager leads at once and reaches every write.
+        await kubectl(admin, ['delete', 'lease', '--all', '-n', namespace]);
+        const probe = `probe-${role.kind}-${i}`;
+        const started = startManager(identity);
+        try {
+          await kubectlOk(admin, ['apply', '-n', 'default', '-f', '-'], {
+            input: JSON.stringify({
+              apiVersion: 'cache.spoke.dev/v1alpha1',
+              kind: 'Memcached',
+              metadata: { name: probe },
+              spec: { replicas: 1, proxy: { replicas: 1 } },
+            }),
+          });
+          // The API server names what it refused: `cannot <verb> resource "<resource>" in API group ...`, or, for an
+          // owner's finalizers, that an owned object's blockOwnerDeletion cannot be set.
+          const names = (rule.resources ?? []).map((r) =>
+            r.endsWith('/finalizers')
+              ? "cannot set blockOwnerDeletion.*can't set finalizers on"
+              : `cannot [a-z]+ resource \\\\?"${r}\\\\?"`,
+          );
+          const refused = new RegExp(`forbidden.*(${names.join('|')})`, 'i');
+          await waitFor(() => refused.test(started.output()), {
+            description: `the manager to be refused ${(rule.resources ?? []).join(', ')} without rule ${i} of ${role.name}`,
+            timeoutMs: 60_000,
+            intervalMs: 250,
+          });
+          t.diagnostic(`without ${role.name} rule ${i} (${(rule.resources ?? []).join(', ')}): refused`);
+        } catch (err) {
+          throw new Error(`${String(err)}\nmanager output:\n${started.output().slice(-4000)}`, {
+            cause: err,
+          });
+        } finally {
+          await stopManager(started.process);
+          await kubectlOk(admin, ['replace', '-f', '-'], { input: JSON.stringify(original) });
+          await kubectlOk(admin, ['delete', 'memcached', probe, '-n', 'default', '--wait=false']);
+        }
+      }
+    }
   });
 });

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-misused-spread -- client-node models are classes, API objects are plain JSON */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
@@ -13,6 +14,41 @@ import { HttpProxy } from '../../support/http-proxy.js';
 import { apiServerRequests } from '../../support/metrics.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
+
+/** The informers' own user: the audit log tells their requests from the test's. */
+const informerUser = 'informer';
+
+/** The informers' lists and watches, as kube-apiserver's audit log records them: which path a watcher took. */
+const auditPolicy = {
+  apiVersion: 'audit.k8s.io/v1',
+  kind: 'Policy',
+  omitStages: ['RequestReceived'],
+  rules: [{ level: 'Metadata', users: [informerUser], verbs: ['list', 'watch'] }, { level: 'None' }],
+};
+
+/** The informers' requests for ConfigMaps in `namespace`, oldest first: `list` or `watch`, the URI, when. */
+function informerRequests(path: string, namespace: string): { verb: string; uri: string; at: number }[] {
+  const seen = new Set<string>();
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          auditID: string;
+          verb: string;
+          requestURI: string;
+          objectRef?: { resource?: string; namespace?: string };
+          requestReceivedTimestamp: string;
+        },
+    )
+    .filter((e) => {
+      if (seen.has(e.auditID)) return false; // a watch is logged when it starts and when it ends
+      seen.add(e.auditID);
+      return e.objectRef?.resource === 'configmaps' && e.objectRef.namespace === namespace;
+    })
+    .map((e) => ({ verb: e.verb, uri: e.requestURI, at: Date.parse(e.requestReceivedTimestamp) }));
+}
 
 /**
  * The informer talks to the API server through a TCP proxy the test controls, so the test decides when its watch
@@ -31,7 +67,7 @@ describe('watch resilience: disconnects, silence, API server restarts and watche
     await api.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     const errors: string[] = [];
     const cache = new SharedInformerCache({
-      kubeConfig: proxy.kubeConfigFor(env.kubeConfig),
+      kubeConfig: proxy.kubeConfigFor(env.userKubeConfig({ name: informerUser, groups: ['system:masters'] })),
       resyncPeriodMs: 0,
       watcher,
       onError: (e) => errors.push(e.message),
@@ -55,7 +91,7 @@ describe('watch resilience: disconnects, silence, API server restarts and watche
   }
 
   before(async () => {
-    env = await ControlPlane.start({ nodes: 0 });
+    env = await ControlPlane.start({ nodes: 0, auditPolicy });
     proxy = await TcpProxy.start(new URL(env.server));
     api = new KubeClient({ kubeConfig: env.kubeConfig });
   });
@@ -121,7 +157,7 @@ describe('watch resilience: disconnects, silence, API server restarts and watche
     );
   });
 
-  it('survives an API server restart: resumes, sees later events, and drops objects deleted while it was down', async () => {
+  it('survives an API server restart: resumes, sees later events, and drops objects deleted while it was down', async (t) => {
     const ns = 'restart';
     // A long backoff keeps the informer away while the test changes things behind its back.
     const { informer, log, errors, ready } = await watched(ns, {
@@ -139,6 +175,7 @@ describe('watch resilience: disconnects, silence, API server restarts and watche
     await api.create(Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { namespace: ns, name: 's1' } });
     await api.create(Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { namespace: ns, name: 's2' } });
     log.clear();
+    const healedAt = Date.now();
     proxy.heal();
 
     await waitFor('the delete of the object removed while down', () => log.has('delete doomed'), 20_000);
@@ -147,10 +184,27 @@ describe('watch resilience: disconnects, silence, API server restarts and watche
     await waitFor('an event after the restart', () => log.has('add after-restart'));
     assert.equal(informer.store.get(`${ns}/doomed`), undefined, 'no ghost');
     assert.ok(await storeMatchesApi(ns, informer));
-    const relisted = errors.some((e) => /410|too old/i.test(e));
-    process.stdout.write(
-      `# after the restart the informer ${relisted ? 'got 410 Gone and relisted' : 'resumed its watch'}\n`,
+    // Which path ran, by the server's answer and the informer's requests in the audit log: the restarted server
+    // either serves the watch from the informer's last resourceVersion (resumed: no list, the delete arrives as a
+    // watch event) or refuses it with 410 Gone (relisted: a LIST, the delete found by the diff). Either is right;
+    // which one, and that the informer followed it, is asserted.
+    const requests = informerRequests(env.auditLogPath ?? '', ns).filter((r) => r.at >= healedAt);
+    const lists = requests.filter((r) => r.verb === 'list').length;
+    const gone = errors.some((e) => /410|too old/i.test(e));
+    t.diagnostic(
+      `after the restart the informer ${gone ? 'got 410 Gone and relisted' : 'resumed its watch'}`,
     );
+    if (gone) {
+      assert.ok(lists >= 1, `relisted after the 410: ${JSON.stringify(requests)}`);
+    } else {
+      assert.equal(lists, 0, `resumed without listing: ${JSON.stringify(requests)}`);
+      const watch = requests.find((r) => r.verb === 'watch');
+      assert.match(
+        watch?.uri ?? '',
+        /[?&]resourceVersion=[1-9]\d*/,
+        `watched on from a resourceVersion it had: ${JSON.stringify(requests)}`,
+      );
+    }
   });
 
   it('restarts an informer that failed (here: its backoff threw) with a fresh list, and it delivers events again', async () => {
