@@ -32,7 +32,8 @@ function request(r: Partial<AuditedRequest> & { at: number }): AuditedRequest {
 function slice(service: string, at: number, pods: string[], verb = 'update'): AuditedRequest {
   const labels = { 'kubernetes.io/service-name': service };
   const body = {
-    metadata: verb === 'create' ? { generateName: `${service}-`, labels } : { name: `${service}-abc`, labels },
+    metadata:
+      verb === 'create' ? { generateName: `${service}-`, labels } : { name: `${service}-abc`, labels },
     ports: [{ name: 'memcached', port: 11211 }],
     endpoints: pods.map((p, i) => ({
       addresses: [`10.244.0.${i + 1}`],
