@@ -7,6 +7,12 @@ import { matchesDesired } from './matches-desired.js';
 /** What {@link applyOwned} did. */
 export type ApplyResult = 'created' | 'updated' | 'unchanged' | 'not-owned';
 
+/** What {@link applyOwned} did, and the object as the cache held it before (undefined when there was none). */
+export interface ApplyOutcome<T> {
+  readonly result: ApplyResult;
+  readonly existing: T | undefined;
+}
+
 /**
  * Makes the cached object of `kind` named as `desired` match it, as a child of `memcached`:
  * - an object of that name that this Memcached does not control is left alone, and a `NameInUse` warning event
@@ -21,7 +27,7 @@ export async function applyOwned<T extends KubernetesObject>(
   memcached: Memcached,
   kind: ResourceKind<T>,
   desired: T,
-): Promise<ApplyResult> {
+): Promise<ApplyOutcome<T>> {
   const key = keyOf(desired);
   const existing = await client.get(kind, key);
   if (existing && !isControlledBy(existing, memcached)) {
@@ -31,11 +37,11 @@ export async function applyOwned<T extends KubernetesObject>(
       'NameInUse',
       `${kind.kind} ${key.name} exists and is not owned by this Memcached`,
     );
-    return 'not-owned';
+    return { result: 'not-owned', existing };
   }
-  if (existing && matchesDesired(comparable(desired), existing)) return 'unchanged';
+  if (existing && matchesDesired(comparable(desired), existing)) return { result: 'unchanged', existing };
   await client.apply(kind, desired, { fieldManager: OperatorName, force: true });
-  return existing ? 'updated' : 'created';
+  return { result: existing ? 'updated' : 'created', existing };
 }
 
 /** The parts of a desired object worth comparing: list items from the cache may lack apiVersion and kind. */

@@ -36,7 +36,7 @@ export class MemcachedController implements Reconciler {
     if (!memcached || memcached.metadata?.deletionTimestamp) return;
 
     const desired = desiredStatefulSet(memcached);
-    const result = await applyOwned(this.client, this.recorder, memcached, StatefulSet, desired);
+    const { result } = await applyOwned(this.client, this.recorder, memcached, StatefulSet, desired);
     if (result === 'unchanged' || result === 'not-owned') return;
     ctx.log.info(`StatefulSet ${result}`, { statefulSet: req.name, replicas: desired.spec?.replicas });
     this.recorder.event(

@@ -55,13 +55,11 @@ export class ProxyRolloutController implements Reconciler {
     if (!newest) return;
 
     const name = proxyName(req.name);
-    // A cached read: what the pod template mounted before this apply, for the event.
-    const previous = configMapOfDeployment(
-      await this.client.get(Deployment, { namespace: req.namespace, name }),
-    );
     const desired = desiredProxyDeployment(memcached, newest);
-    const result = await applyOwned(this.client, this.recorder, memcached, Deployment, desired);
+    const { result, existing } = await applyOwned(this.client, this.recorder, memcached, Deployment, desired);
     if (result === 'unchanged' || result === 'not-owned') return;
+    // What the pod template mounted before this apply, for the event.
+    const previous = configMapOfDeployment(existing);
     ctx.log.info(`proxy Deployment ${result}`, {
       deployment: name,
       configMap: newest,

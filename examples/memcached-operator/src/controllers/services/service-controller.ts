@@ -35,7 +35,7 @@ export class ServiceController implements Reconciler {
 
     for (const desired of [desiredServerService(memcached), desiredProxyService(memcached)]) {
       const name = desired.metadata?.name ?? '';
-      const result = await applyOwned(this.client, this.recorder, memcached, Service, desired);
+      const { result } = await applyOwned(this.client, this.recorder, memcached, Service, desired);
       if (result === 'unchanged' || result === 'not-owned') continue;
       ctx.log.info(`Service ${result}`, { service: name });
       this.recorder.event(
