@@ -26,7 +26,13 @@ async function populate(api: KubeClient, ns: string): Promise<void> {
 }
 
 /** Syncs a cache of the namespace's ConfigMaps; returns it, its event log and the API server's counter deltas. */
-async function syncedCache(env: ControlPlane, ns: string, streamingList: boolean, stops: AbortController[]) {
+async function syncedCache(
+  env: ControlPlane,
+  ns: string,
+  streamingList: boolean,
+  stops: AbortController[],
+  metadataOnly = false,
+) {
   const errors: string[] = [];
   const cache = new SharedInformerCache({
     kubeConfig: env.kubeConfig,
@@ -34,7 +40,7 @@ async function syncedCache(env: ControlPlane, ns: string, streamingList: boolean
     watcher: { streamingList, pageSize: 50 },
     onError: (e) => errors.push(e.message),
   });
-  const informer = cache.getInformer(ConfigMap, { namespace: ns });
+  const informer = cache.getInformer(ConfigMap, { namespace: ns, metadataOnly });
   const log = new EventLog(informer);
   const m0 = await env.apiServerMetrics();
   const stop = new AbortController();
@@ -99,6 +105,25 @@ describe('initial sync by streaming list against a real API server (WatchList ga
     );
     assert.deepEqual(synced.errors, []);
     await assertLiveEvents(api, ns, synced);
+  });
+
+  it('streams a metadata-only informer too: names without bodies, and no LIST', async () => {
+    const ns = 'streamed-metadata';
+    await populate(api, ns);
+    await api.update(ConfigMap, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: ns, name: 'cm-1' },
+      data: { big: 'body' },
+    });
+    const synced = await syncedCache(env, ns, true, stops, true);
+    assert.equal(synced.delta('LIST'), 0);
+    assert.equal(synced.informer.store.list().length, objects);
+    const one = synced.informer.store.get(`${ns}/cm-1`);
+    assert.ok(one);
+    assert.equal(one.metadata?.name, 'cm-1');
+    assert.equal(one.kind, 'ConfigMap');
+    assert.equal(one.data, undefined, 'metadata only');
   });
 
   it('lists by pages when the option is off: three LISTs of 50 for 120 objects', async () => {
