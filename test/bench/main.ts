@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { renderChart, renderMarkdown, type BenchResults } from './report.js';
 import { runMemcachedAtScale } from './memcached-at-scale.js';
 import { runSideBySide } from './side-by-side.js';
+import { runInitialSync } from './initial-sync.js';
 
 export interface BenchOptions {
   /** N = 200, one run, 1000 objects cached: to develop the harness, not to quote. */
@@ -67,6 +68,16 @@ export async function main(options: BenchOptions): Promise<string> {
     scaledServers: 5,
     podsPerNode: 100,
   };
+  // The seed's warning ("some GETs could be X00MB of data"): the memory of each way to sync a large kind.
+  const initialSyncSettings = { objects: options.quick ? 1000 : 10_000, runs: settings.runs };
+  log(`initial sync: ${JSON.stringify(initialSyncSettings)}`);
+  const initialSync = await runInitialSync({
+    ...initialSyncSettings,
+    driverConcurrency: settings.driverConcurrency,
+    controllerRuntimeBinary,
+    logDir,
+    log,
+  });
   log(`memcached at scale: ${JSON.stringify(memcachedSettings)}`);
   const memcached = await runMemcachedAtScale({ ...memcachedSettings, logDir, log });
 
@@ -84,6 +95,8 @@ export async function main(options: BenchOptions): Promise<string> {
     sideBySide,
     memcachedSettings,
     memcached,
+    initialSyncSettings,
+    initialSync,
     durationSeconds: (performance.now() - started) / 1000,
   };
   const markdown = renderMarkdown(results);

@@ -6,6 +6,7 @@ import { configMapBytes } from './support/load.js';
 import { summarize, type Summary } from './support/stats.js';
 import type { MemcachedRun, ScalePhases } from './memcached-at-scale.js';
 import type { ConvergeRun, MemoryRun, SideBySideResults } from './side-by-side.js';
+import type { InitialSyncRun, SyncMode } from './initial-sync.js';
 
 export interface BenchResults {
   readonly generatedAt: string;
@@ -33,6 +34,9 @@ export interface BenchResults {
     readonly podsPerNode: number;
   };
   readonly memcached: readonly MemcachedRun[];
+  /** Absent in results written before the section existed. */
+  readonly initialSyncSettings?: { readonly objects: number; readonly runs: number };
+  readonly initialSync?: readonly InitialSyncRun[];
   readonly durationSeconds: number;
 }
 
@@ -228,6 +232,36 @@ const phases: readonly { key: keyof Omit<ScalePhases, 'operatorSeconds'>; what: 
   { key: 'statusConverged', what: 'the Memcached status: Available, converged', who: 'operator' },
 ];
 
+function initialSyncSection(results: BenchResults): string[] {
+  const runs = results.initialSync;
+  const settings = results.initialSyncSettings;
+  if (!runs || !settings || runs.length === 0) return [];
+  const n = settings.objects.toLocaleString('en-US').replace(/,/g, ' ');
+  const out: string[] = [`## Initial sync of ${n} objects: streaming list vs paginated LIST`, ''];
+  out.push(
+    `The Spoke contender started on a fresh control plane holding ${n} unlabelled ConfigMaps of ${configMapBytes} ` +
+      'bytes, with `cache.streamingList` on (one WATCH with `sendInitialEvents=true`; envtest serves the beta ' +
+      '`WatchList` gate) and off (LIST in pages of 500, as client-go). Peak RSS is VmHWM: of the manager since its ' +
+      'start; of kube-apiserver from just before the manager starts (reset through /proc/PID/clear_refs), so ' +
+      "creating the objects does not count. Requests are kube-apiserver's own counts for configmaps during the sync (its own watches included).",
+    '',
+    '| mode | sync (s) | manager peak RSS (MiB) | kube-apiserver peak RSS (MiB) | LIST | WATCH |',
+    '| --- | --: | --: | --: | --: | --: |',
+  );
+  const labels: Record<SyncMode, string> = { streaming: 'streaming list', paginated: 'paginated LIST' };
+  for (const mode of ['streaming', 'paginated'] as const) {
+    const group = runs.filter((r) => r.mode === mode);
+    if (group.length === 0) continue;
+    const cell = (value: (r: InitialSyncRun) => number, digits: number, scale = 1) =>
+      fmt(pick(group, value), digits, scale);
+    out.push(
+      `| ${labels[mode]} | ${cell((r) => r.syncSeconds, 2)} | ${cell((r) => r.managerPeakRssBytes, 0, 1 / 2 ** 20)} | ` +
+        `${cell((r) => r.apiServerPeakRssBytes, 0, 1 / 2 ** 20)} | ${cell((r) => r.listRequests, 0)} | ${cell((r) => r.watchRequests, 0)} |`,
+    );
+  }
+  return out;
+}
+
 function memcachedSection(results: BenchResults): string[] {
   const s = results.memcachedSettings;
   const out: string[] = ['## The memcached operator at scale', ''];
@@ -398,6 +432,8 @@ export function renderMarkdown(results: BenchResults): string {
         `${fmt(m.cachedRss, 1, toMib)} | ${fmt(m.cachedPeakRss, 1, toMib)} | ${fmt(m.restartPeakRss, 1, toMib)} |`,
     );
   }
+  const initialSync = initialSyncSection(results);
+  if (initialSync.length > 0) out.push('', ...initialSync);
   out.push('', ...memcachedSection(results));
   out.push('## Targets of issue 11 (medians)', '', '| target | measured | met |', '| --- | --- | --- |');
   for (const c of targetChecks(results))

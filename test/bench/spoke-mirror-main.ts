@@ -3,7 +3,7 @@
  * configured as its controller-runtime twin (test/bench/controller-runtime-mirror/main.go) is:
  *
  *   node --expose-gc spoke-mirror-main.js --kubeconfig FILE --metrics-bind-address 127.0.0.1:P
- *       --debug-bind-address 127.0.0.1:Q [--max-concurrent-reconciles 1]
+ *       --debug-bind-address 127.0.0.1:Q [--max-concurrent-reconciles 1] [--streaming-list]
  *
  * The debug endpoint is the benchmark's only addition, here and not in the framework: GET /debug/state says whether
  * the informers have synced and how many ConfigMaps are cached (`?namespace=NS`: in that namespace); GET /debug/heap forces a full garbage collection
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     'metrics-bind-address': { type: 'string', default: '0' },
     'debug-bind-address': { type: 'string' },
     'max-concurrent-reconciles': { type: 'string', default: '1' },
+    // The initial-sync section compares the two ways to sync; the other sections use the default.
+    'streaming-list': { type: 'boolean', default: false },
   },
 });
 const maxConcurrentReconciles = Number(values['max-concurrent-reconciles']);
@@ -43,6 +45,7 @@ const manager = Manager.create({
   logger: newLogger({ level: 'info' }),
   metricsBindAddress: values['metrics-bind-address'],
   healthProbeBindAddress: '0',
+  ...(values['streaming-list'] ? { cache: { streamingList: true } } : {}),
 });
 manager.register(BenchSecretMirror);
 

@@ -29,7 +29,8 @@ export class SecretMirrorController implements Reconciler {
   ) {}
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
-    // Observe: reads come from the shared cache, never from the API server.
+    // Observe: reads come from the shared cache, never from the API server; the object is shared and frozen
+    // (structuredClone it to change it).
     const cm = await this.client.get(ConfigMap, req);
     if (!cm) return; // deleted: the garbage collector deletes the Secret it owned
     if (cm.binaryData) throw new TerminalError('binaryData is not supported'); // logged, counted, not retried

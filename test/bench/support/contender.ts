@@ -22,6 +22,8 @@ export interface ContenderOptions {
   readonly logPath: string;
   /** The controller-runtime binary (test/bench/controller-runtime-mirror/build.sh prints it). */
   readonly controllerRuntimeBinary: string;
+  /** Spoke only: sync by streaming list (`--streaming-list`). Default false. */
+  readonly streamingList?: boolean;
 }
 
 const spokeMain = fileURLToPath(new URL('../spoke-mirror-main.js', import.meta.url));
@@ -49,6 +51,10 @@ export class Contender {
       `--debug-bind-address=127.0.0.1:${debug}`,
       `--max-concurrent-reconciles=${options.maxConcurrentReconciles}`,
     ];
+    if (options.streamingList) {
+      if (options.framework !== 'spoke') throw new Error('only the Spoke contender has --streaming-list');
+      flags.push('--streaming-list');
+    }
     // Node as the manager's image runs it (--enable-source-maps), plus --expose-gc for /debug/heap only.
     const [command, args] =
       options.framework === 'spoke'

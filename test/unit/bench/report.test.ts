@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { MemcachedRun } from '../../bench/memcached-at-scale.js';
 import { renderChart, renderMarkdown, targetChecks, type BenchResults } from '../../bench/report.js';
 import type { ConvergeRun, MemoryRun } from '../../bench/side-by-side.js';
+import type { InitialSyncRun } from '../../bench/initial-sync.js';
 
 const MiB = 2 ** 20;
 
@@ -126,6 +127,42 @@ describe('the benchmark report', () => {
     );
     assert.match(md, /\*\*the operator's share\*\* \| operator \| \*\*0\.450\*\*/);
     assert.match(md, /!\[converge time and peak RSS against N\]\(benchmarks\.svg\)/);
+  });
+
+  it('writes the initial-sync section, streaming list against paginated LIST, when the results have it', () => {
+    const sync = (
+      mode: InitialSyncRun['mode'],
+      run: number,
+      manager: number,
+      apiServer: number,
+    ): InitialSyncRun => ({
+      mode,
+      run,
+      objects: 10_000,
+      syncSeconds: 2,
+      managerPeakRssBytes: manager * MiB,
+      apiServerPeakRssBytes: apiServer * MiB,
+      listRequests: mode === 'streaming' ? 0 : 20,
+      watchRequests: 1,
+    });
+    const md = renderMarkdown({
+      ...results,
+      initialSyncSettings: { objects: 10_000, runs: 3 },
+      initialSync: [1, 2, 3].flatMap((run) => [
+        sync('streaming', run, 100 + run, 400 + run),
+        sync('paginated', run, 150 + run, 500 + run),
+      ]),
+    });
+    assert.match(md, /## Initial sync of 10 000 objects: streaming list vs paginated LIST/);
+    assert.match(
+      md,
+      /\| streaming list \| 2\.00 \[2\.00–2\.00\] \| 102 \[101–103\] \| 402 \[401–403\] \| 0 \[0–0\] \|/,
+    );
+    assert.match(
+      md,
+      /\| paginated LIST \| 2\.00 \[2\.00–2\.00\] \| 152 \[151–153\] \| 502 \[501–503\] \| 20 \[20–20\] \|/,
+    );
+    assert.doesNotMatch(renderMarkdown(results), /## Initial sync/);
   });
 
   it('draws both frameworks in an SVG', async () => {

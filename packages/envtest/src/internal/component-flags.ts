@@ -115,6 +115,9 @@ export function apiServerFlags(layout: ControlPlaneLayout): Flags {
     ...(layout.withNodes ? {} : { 'disable-admission-plugins': 'ServiceAccount' }),
     ...(layout.audit ? auditFlags(layout.audit) : {}),
     profiling: 'false',
+    // Streaming lists (sendInitialEvents=true) are beta in 1.33 but off by default; clients that ask for one and
+    // are refused fall back to paginated LISTs, so serving them changes nothing for the others.
+    'feature-gates': 'WatchList=true',
   };
 }
 

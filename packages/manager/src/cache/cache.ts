@@ -44,7 +44,14 @@ export interface Cache {
   start(signal: AbortSignal): Promise<void>;
   /** Resolves true once every informer has synced, false if `signal` aborts first. */
   waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The cached object under `key`, or undefined. **Shared, not copied**: the object is the one the informer stores,
+   * deep-frozen when it came off the wire, and handed to every reader (as controller-runtime: objects from the cache
+   * are shared; DeepCopy before mutating). Mutating it throws a TypeError; copy first
+   * (`structuredClone(obj)`) to change and write it.
+   */
   get<T extends KubernetesObject>(kind: ResourceKind<T>, key: ObjectKey): Promise<T | undefined>;
+  /** The cached objects that match, in a new array; the objects are shared and deep-frozen, as {@link Cache.get}'s. */
   list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: CacheListOptions): Promise<T[]>;
   /**
    * Read your own writes: the client tells the cache about each write it made, so that a later `get` or `list`

@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { IndexedStore, storeKeyOf } from './indexed-store.js';
 import type { WatcherEvent } from '../watcher/watcher-event.js';
 import { errorMessage } from '../internal/errors/error-message.js';
+import { deepFreeze } from '../internal/object/deep-freeze.js';
 
 /** How the store changed, as the reflector applied one watcher event; an informer turns these into handler calls. */
 export type StoreChange<T extends KubernetesObject> =
@@ -20,7 +21,10 @@ export type StoreChange<T extends KubernetesObject> =
 /** Options of a {@link Reflector}. */
 export interface ReflectorOptions<T extends KubernetesObject> {
   readonly store: IndexedStore<T>;
-  /** Applied to each object before it is stored; default none (informers pass `stripManagedFields`). */
+  /**
+   * Applied to each object before it is stored; default none (informers pass `stripManagedFields`). What it returns
+   * is then deep-frozen: the store, its readers and the change handlers share that one object.
+   */
   readonly transform?: (obj: T) => T;
   /** Called synchronously after each change is applied to the store. */
   readonly onChange?: (change: StoreChange<T>) => void;
@@ -40,6 +44,7 @@ export interface ReflectorOptions<T extends KubernetesObject> {
  * Keeps a store equal to what a watcher reports, and nothing more (kube-rs's `reflector`). A (re)list is buffered
  * until `InitDone` and then applied as a diff: objects that vanished while nobody watched become deletes, so the
  * store holds no ghosts after a 410 Gone or a long disconnect; unchanged objects (same resourceVersion) stay quiet.
+ * Every stored object is deep-frozen: it is shared by the store and every reader, and must not be mutated.
  */
 export class Reflector<T extends KubernetesObject> {
   readonly store: IndexedStore<T>;
@@ -55,12 +60,13 @@ export class Reflector<T extends KubernetesObject> {
     this.store = options.store;
     const transform = options.transform ?? ((obj: T) => obj);
     const onTransformError = options.onTransformError ?? (() => undefined);
+    // Frozen once, here, as objects come off the wire: reads then share them instead of copying per read.
     this.#transform = (obj) => {
       try {
-        return transform(obj);
+        return deepFreeze(transform(obj));
       } catch (err) {
         onTransformError(err instanceof Error ? err : new Error(errorMessage(err)), obj);
-        return obj;
+        return deepFreeze(obj);
       }
     };
     this.#onChange = options.onChange ?? (() => undefined);

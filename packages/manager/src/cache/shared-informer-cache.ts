@@ -217,9 +217,8 @@ export class SharedInformerCache implements Cache {
       [storeKey],
     );
     await this.awaitOwnWrites(informer, [storeKey]);
-    const obj = informer.store.get(storeKey);
-    // Copies: a caller that mutates what it read must not change the cache under every other reader.
-    return obj === undefined ? undefined : structuredClone(obj);
+    // Shared, not copied: the stored object is deep-frozen (see Cache.get).
+    return informer.store.get(storeKey);
   }
 
   async list<T extends KubernetesObject>(
@@ -243,7 +242,7 @@ export class SharedInformerCache implements Cache {
       const selector = parseLabelSelector(options.labelSelector);
       objects = objects.filter((o) => selector.matches(o.metadata?.labels));
     }
-    return objects.map((o) => structuredClone(o));
+    return objects;
   }
 
   /**

@@ -85,11 +85,16 @@ export interface StatusWriter {
  * Failed requests reject with an {@link ApiError}.
  */
 export abstract class Client {
+  /**
+   * The object under `key`, or undefined if there is none. Read from the cache (unless `uncached`), it is **shared
+   * and deep-frozen** (see `Cache.get`): mutating it throws a TypeError; `structuredClone` it before changing it.
+   */
   abstract get<T extends KubernetesObject>(
     kind: ResourceKind<T>,
     key: ObjectKey,
     options?: GetOptions,
   ): Promise<T | undefined>;
+  /** The objects that match; from the cache (unless `uncached`) they are shared and deep-frozen, as `get`'s. */
   abstract list<T extends KubernetesObject>(kind: ResourceKind<T>, options?: ListOptions): Promise<T[]>;
   abstract create<T extends KubernetesObject>(
     kind: ResourceKind<T>,

@@ -5,6 +5,7 @@ import { keyOf, type ObjectKey } from '../kinds/object-key.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import { mutateChecked } from '../internal/object/mutate-checked.js';
 import { replaceContents } from '../internal/object/replace-contents.js';
+import { mutableCopy } from '../internal/object/deep-freeze.js';
 
 /** The two requests that differ between `createOrUpdate` and `createOrPatch`. */
 export interface CreateOrWriteRequests<T extends KubernetesObject> {
@@ -38,7 +39,8 @@ export async function createOrWrite<T extends KubernetesObject>(
     replaceContents(obj, await requests.create(obj, key));
     return 'created';
   }
-  replaceContents(obj, existing);
+  // A cached read is shared and frozen: the mutation works on a copy of the one object it changes.
+  replaceContents(obj, mutableCopy(existing));
   const before = await mutateChecked(kind, obj, mutate);
   const changed = await requests.change(before, obj, key);
   if (!changed) return 'unchanged';

@@ -36,6 +36,11 @@ export interface ManagerCacheOptions {
    * that a reconcile does not act again on the state from before its own write. Default 1000 ms; 0 disables.
    */
   readonly readYourWritesTimeoutMs?: number;
+  /**
+   * Sync informers by streaming list (WatchList) instead of a paginated LIST, falling back to the LIST where the
+   * server refuses it; see `WatcherTuning.streamingList`. Default false.
+   */
+  readonly streamingList?: boolean;
 }
 
 /** Options of {@link Manager.create}; every field has a default. */

@@ -95,6 +95,9 @@ export class Manager {
       ...(options.cache?.readYourWritesTimeoutMs === undefined
         ? {}
         : { readYourWritesTimeoutMs: options.cache.readYourWritesTimeoutMs }),
+      ...(options.cache?.streamingList === undefined
+        ? {}
+        : { watcher: { streamingList: options.cache.streamingList } }),
       logger: this.logger,
       onError: (err) => {
         this.logger.warn('informer error', { error: err.message });

@@ -25,7 +25,13 @@ export interface ListResponse {
 
 /** One WATCH request of a {@link ListWatchSource}. */
 export interface WatchRequest {
+  /** Where the watch starts; with `sendInitialEvents`, the oldest state the initial events may show ('' for any). */
   readonly resourceVersion: string;
+  /**
+   * A streaming list (WatchList): the server first sends the current state as ADDED events, then a bookmark
+   * annotated `k8s.io/initial-events-end`, then changes, as a watch does.
+   */
+  readonly sendInitialEvents?: boolean;
   /** The server ends the watch after this long. */
   readonly timeoutSeconds: number;
 }
@@ -92,6 +98,9 @@ export class RestListWatchSource<T extends KubernetesObject> implements ListWatc
           watch: true,
           allowWatchBookmarks: true,
           resourceVersion: request.resourceVersion,
+          ...(request.sendInitialEvents
+            ? { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' }
+            : {}),
           timeoutSeconds: request.timeoutSeconds,
           labelSelector,
           fieldSelector,

@@ -5,6 +5,7 @@ import {
   isResourceExpired,
   type StatusBody,
 } from '../apierrors/api-error-from-response.js';
+import { ApiError } from '../apierrors/api-error.js';
 
 /**
  * Where a watcher is, as kube-rs's `watcher::State`. Each state names the one request to make next, so the driver
@@ -17,6 +18,13 @@ export type WatcherState =
    * API server's compaction would only expire again).
    */
   | { readonly phase: 'Empty'; readonly unpaginated?: true }
+  /**
+   * Nothing listed, and the initial state is to come by streaming list (WatchList): next, open a WATCH with
+   * `sendInitialEvents=true`; the server sends every object as ADDED, then a bookmark marking the end of them.
+   */
+  | { readonly phase: 'InitStream' }
+  /** A streaming list is open; `events` have arrived, the initial-events-end bookmark not yet: next, read an event. */
+  | { readonly phase: 'Streaming'; readonly events: number }
   /** Part-way through a paginated LIST: next, LIST the page after `continueToken`. */
   | { readonly phase: 'InitPage'; readonly continueToken: string }
   /** Listed (or the watch dropped) at `resourceVersion`: next, open a WATCH from there. */
@@ -63,7 +71,12 @@ export interface WatcherStep<T extends KubernetesObject> {
   readonly backoff: boolean;
   /** Why the step failed, or what it skipped, for the log; the watcher itself recovers. */
   readonly error?: unknown;
+  /** The server refused a streaming list as a request it does not serve: list by pages from now on. */
+  readonly streamingListUnsupported?: true;
 }
+
+/** The annotation of the bookmark that ends a streaming list's initial events. */
+export const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -109,6 +122,113 @@ export function transition<T extends KubernetesObject>(
       return fromListed(state, input);
     case 'Watching':
       return fromWatching(state, input, action);
+    case 'InitStream':
+      return fromInitStream(state, input);
+    case 'Streaming':
+      return fromStreaming(state, input, action);
+  }
+}
+
+/**
+ * A refusal that means "this server does not serve streaming lists" rather than "try again": 422 Invalid
+ * (kube-apiserver ≥ 1.27 with the WatchList gate off: "sendInitialEvents is forbidden…") or 400 Bad Request.
+ */
+function refusesStreamingList(error: unknown): boolean {
+  return (
+    error instanceof ApiError && (error.code === 422 || error.code === 400 || error.reason === 'Invalid')
+  );
+}
+
+function fromInitStream<T extends KubernetesObject>(
+  state: Extract<WatcherState, { phase: 'InitStream' }>,
+  input: WatcherInput,
+): WatcherStep<T> {
+  switch (input.type) {
+    case 'WatchStarted':
+      // A new initial state begins: whatever an earlier, unfinished one buffered is superseded.
+      return { state: { phase: 'Streaming', events: 0 }, events: [{ type: 'Init' }], backoff: false };
+    case 'WatchFailed':
+      // Not served here: fall back to a paginated LIST at once, and for good (the driver remembers).
+      if (refusesStreamingList(input.error)) {
+        return {
+          state: empty,
+          events: [],
+          backoff: false,
+          error: input.error,
+          streamingListUnsupported: true,
+        };
+      }
+      // Down, overloaded, forbidden: the same request again after the backoff.
+      return { state, events: [], backoff: true, error: input.error };
+    default:
+      throw new Error(`watcher in InitStream got ${input.type}, which only follows a list request`);
+  }
+}
+
+function fromStreaming<T extends KubernetesObject>(
+  state: Extract<WatcherState, { phase: 'Streaming' }>,
+  input: WatcherInput,
+  action: string,
+): WatcherStep<T> {
+  const restart: WatcherState = { phase: 'InitStream' };
+  switch (input.type) {
+    case 'WatchEvent': {
+      const event = input.event;
+      const next: WatcherState = { phase: 'Streaming', events: state.events + 1 };
+      if (!isRecord(event)) {
+        const error = new Error(`${action}: skipped a watch event that is not an object`);
+        return { state: next, events: [], backoff: false, error };
+      }
+      switch (event.type) {
+        case 'ADDED':
+        case 'MODIFIED': {
+          if (!isNamedObject(event.object)) {
+            const error = new Error(`${action}: skipped an initial event whose object has no metadata.name`);
+            return { state: next, events: [], backoff: false, error };
+          }
+          return { state: next, events: [{ type: 'InitApply', object: event.object as T }], backoff: false };
+        }
+        case 'BOOKMARK': {
+          const obj = isRecord(event.object) ? event.object : {};
+          const metadata = isRecord(obj['metadata']) ? obj['metadata'] : {};
+          const annotations = isRecord(metadata['annotations']) ? metadata['annotations'] : {};
+          const resourceVersion = resourceVersionOf(obj);
+          // Any other bookmark is progress within the initial events, which only their end makes usable.
+          if (annotations[initialEventsEndAnnotation] !== 'true' || resourceVersion === undefined) {
+            return { state: next, events: [], backoff: false };
+          }
+          // The initial state is complete at this resourceVersion, and the same stream goes on with changes.
+          return {
+            state: { phase: 'Watching', resourceVersion, events: state.events + 1 },
+            events: [{ type: 'InitDone', resourceVersion }],
+            backoff: false,
+          };
+        }
+        case 'ERROR': {
+          const status: StatusBody = isRecord(event.object) ? event.object : {};
+          const error = apiErrorFromStatus(action, status.code ?? 500, status);
+          return { state: restart, events: [], backoff: true, error };
+        }
+        default: {
+          // DELETED before the end of the initial events (no server sends it), or a type this client does not know.
+          const error = new Error(
+            `${action}: skipped an initial event of type ${JSON.stringify(event.type)}`,
+          );
+          return { state: next, events: [], backoff: false, error };
+        }
+      }
+    }
+    case 'WatchClosed':
+      return {
+        state: restart,
+        events: [],
+        backoff: true,
+        error: new Error(`${action}: streaming list ended before its initial-events-end bookmark`),
+      };
+    case 'WatchBroken':
+      return { state: restart, events: [], backoff: true, error: input.error };
+    default:
+      throw new Error(`watcher in Streaming got ${input.type}, which only follows a watch request`);
   }
 }
 

@@ -39,6 +39,15 @@ export interface WatcherTuning {
    * died silently is noticed in a minute.
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Get the initial state by streaming list (WatchList: one WATCH with `sendInitialEvents=true`,
+   * `resourceVersionMatch=NotOlderThan` and bookmarks) instead of a paginated LIST: the server streams objects one
+   * by one from its watch cache instead of building each page in memory, and the client parses them one at a time.
+   * Where the server refuses it (kube-apiserver before 1.27, or 1.27–1.33 without the `WatchList` feature gate,
+   * which is off by default there), the watcher falls back to the paginated LIST, once and for good. Default false:
+   * on kube-apiserver 1.33 as installed, the gate is off, and each informer would spend a refused request first.
+   */
+  readonly streamingList?: boolean;
 }
 
 /** Narrows one LIST+WATCH: each distinct combination is its own pair of requests. */
@@ -76,7 +85,7 @@ export type WatcherPhase = 'Pending' | 'Listing' | 'Watching' | 'Backoff' | 'Sto
 
 /**
  * Turns LIST+WATCH of one kind into a stream of {@link WatcherEvent}s, and nothing more (kube-rs's `watcher`): it
- * paginates the list, watches with bookmarks from the list's resourceVersion, resumes from the last resourceVersion
+ * paginates the list (or streams it, with {@link WatcherTuning.streamingList}), watches with bookmarks from the list's resourceVersion, resumes from the last resourceVersion
  * after a disconnect or a silent stream, and relists after 410 Gone. Errors never end the stream; they are retried
  * after the backoff and reported to `onError`.
  */
@@ -87,6 +96,8 @@ export class Watcher<T extends KubernetesObject> {
   readonly #backoff: Backoff;
   #phase: WatcherPhase = 'Pending';
   #state: WatcherState = { phase: 'Empty' };
+  /** Whether the next full list is a streaming one; false for good once the server refused one. */
+  #streamingList: boolean;
 
   constructor(options: WatcherOptions<T>) {
     this.kind = options.kind;
@@ -103,6 +114,7 @@ export class Watcher<T extends KubernetesObject> {
         requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
       });
     this.#backoff = options.backoff ?? defaultWatchBackoff();
+    this.#streamingList = options.streamingList ?? false;
   }
 
   get phase(): WatcherPhase {
@@ -122,6 +134,10 @@ export class Watcher<T extends KubernetesObject> {
     this.#state = { phase: 'Empty' };
     try {
       while (!signal.aborted) {
+        // A full list is needed: by streaming list, where the server serves it, unless it must be one response.
+        if (this.#state.phase === 'Empty' && this.#streamingList && this.#state.unpaginated !== true) {
+          this.#state = { phase: 'InitStream' };
+        }
         const state: WatcherState = this.#state;
         let input: WatcherInput;
         switch (state.phase) {
@@ -148,19 +164,35 @@ export class Watcher<T extends KubernetesObject> {
             }
             break;
           }
+          case 'InitStream': {
+            this.#phase = 'Listing';
+            const opened = await this.openWatch('', signal, true);
+            if ('next' in opened) {
+              stream = opened;
+              openedAt = now();
+              input = { type: 'WatchStarted' };
+            } else {
+              input = opened;
+            }
+            break;
+          }
+          case 'Streaming':
           case 'Watching':
-            if (!stream) throw new Error('watcher is Watching without an open stream');
+            if (!stream) throw new Error(`watcher is ${state.phase} without an open stream`);
             input = await this.readEvent(stream, () => now() - openedAt);
             break;
         }
         // The request may have ended because we were stopped; then its outcome means nothing.
         if (isAborted(signal)) break;
         const step: WatcherStep<T> = transition<T>(state, input, this.action('watch'));
-        if (step.state.phase !== 'Watching' && stream) {
+        if (step.streamingListUnsupported) this.#streamingList = false;
+        if (step.state.phase !== 'Watching' && step.state.phase !== 'Streaming' && stream) {
           stream.close();
           stream = undefined;
         }
         this.#state = step.state;
+        // A streaming list's stream goes on as the watch once its initial events end.
+        if (step.state.phase === 'Watching') this.#phase = 'Watching';
         for (const event of step.events) yield this.withKindOf(event);
         if (step.error !== undefined) this.report(state, step);
         if (step.backoff) {
@@ -188,11 +220,18 @@ export class Watcher<T extends KubernetesObject> {
     }
   }
 
-  private async openWatch(resourceVersion: string, signal: AbortSignal): Promise<WatchLines | WatcherInput> {
+  private async openWatch(
+    resourceVersion: string,
+    signal: AbortSignal,
+    sendInitialEvents = false,
+  ): Promise<WatchLines | WatcherInput> {
     const minTimeout = this.#options.minWatchTimeoutSeconds ?? 300;
     try {
+      const timeoutSeconds = Math.floor(minTimeout * (1 + Math.random()));
       return await this.#source.watch(
-        { resourceVersion, timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())) },
+        sendInitialEvents
+          ? { resourceVersion, timeoutSeconds, sendInitialEvents }
+          : { resourceVersion, timeoutSeconds },
         signal,
       );
     } catch (error) {
@@ -242,7 +281,9 @@ export class Watcher<T extends KubernetesObject> {
     const message = errorMessage(step.error);
     let next = step.backoff ? '; retrying after backoff' : '';
     // Into Empty from elsewhere is a relist; a list that failed and stays Empty is retried, as any request.
-    if (step.state.phase === 'Empty' && from.phase !== 'Empty') {
+    if (step.streamingListUnsupported) {
+      next = '; the server does not serve streaming lists: listing by pages instead';
+    } else if (step.state.phase === 'Empty' && from.phase !== 'Empty') {
       if (step.state.unpaginated) next = '; listing everything in one response instead';
       else next = step.backoff ? '; relisting after backoff' : '; relisting';
     }

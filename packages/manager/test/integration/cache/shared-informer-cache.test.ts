@@ -131,6 +131,28 @@ describe('SharedInformerCache against a real API server', () => {
     );
   });
 
+  it('answers get and list with the one stored object, shared and deep-frozen, managedFields stripped', async () => {
+    const ns = await namespace('frozen');
+    await api.create(ConfigMap, configMap(ns, 'app-1', { k: 'v' }));
+    const { cache } = startedCache();
+    const got = await cache.get(ConfigMap, { namespace: ns, name: 'app-1' });
+    const [listed] = await cache.list(ConfigMap, { namespace: ns });
+    assert.ok(got);
+    assert.equal(listed, got, 'no copy per read');
+    assert.equal(got.metadata?.managedFields, undefined);
+    assert.equal(got.metadata?.labels?.['app'], 'app');
+    assert.throws(() => {
+      (got.data as Record<string, string>)['k'] = 'changed';
+    }, TypeError);
+    const copy = structuredClone(got);
+    copy.data = { k: 'changed' };
+    await api.update(ConfigMap, copy);
+    await waitFor(
+      'the cache to show the update',
+      async () => (await cache.get(ConfigMap, { namespace: ns, name: 'app-1' }))?.data?.['k'] === 'changed',
+    );
+  });
+
   it('lists 150 objects in pages of 50: three LIST requests, one informer with all 150', async () => {
     const ns = await namespace('paged');
     for (let batch = 0; batch < 150; batch += 10) {

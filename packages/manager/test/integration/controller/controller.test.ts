@@ -142,9 +142,11 @@ class Annotator implements Reconciler {
   ) {}
   reconcile(req: Request, ctx: ReconcileContext): Promise<Result | undefined> {
     return this.probe.run('annotator', req, ctx, async () => {
-      const cm = await this.client.get(ConfigMap, req);
-      if (!cm || cm.metadata?.annotations?.['done'] === 'true') return undefined;
+      const cached = await this.client.get(ConfigMap, req);
+      if (!cached || cached.metadata?.annotations?.['done'] === 'true') return undefined;
       await this.probe.behave('annotator', req, ctx); // the test's chance to change the object under us
+      // The cache's object is shared and frozen: change a copy.
+      const cm = structuredClone(cached);
       cm.metadata ??= {};
       cm.metadata.annotations = { ...cm.metadata.annotations, done: 'true' };
       await this.client.update(ConfigMap, cm);

@@ -130,6 +130,55 @@ describe('Reflector', () => {
     assert.equal(store.get('default/a')?.metadata?.managedFields, undefined);
   });
 
+  it('keeps every other metadata field when it strips managedFields, without deleting from the object it got', () => {
+    const metadata = {
+      namespace: 'default',
+      name: 'a',
+      resourceVersion: '2',
+      labels: { app: 'x' },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' }],
+      managedFields: [{ manager: 'kubectl' }],
+    };
+    const stripped = stripManagedFields({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { k: 'v' } });
+    assert.deepEqual(stripped, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        namespace: 'default',
+        name: 'a',
+        resourceVersion: '2',
+        labels: { app: 'x' },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' }],
+      },
+      data: { k: 'v' },
+    });
+    // Rebuilt, not deleted from: the original metadata object still has its key (and its V8 shape).
+    assert.equal(metadata.managedFields.length, 1);
+  });
+
+  it('stores deep-frozen objects: a reader that mutates one gets a TypeError, and the store is unchanged', () => {
+    const { store, apply, list } = reflector();
+    list('1', { ...cm('a', '1'), data: { k: 'v' } });
+    apply({
+      type: 'Apply',
+      object: { ...cm('b', '2'), metadata: { ...cm('b', '2').metadata, labels: { l: '1' } } },
+    });
+    const a = store.get('default/a');
+    const b = store.get('default/b');
+    assert.ok(a && b);
+    assert.throws(() => {
+      (a.data as Record<string, string>)['k'] = 'changed';
+    }, TypeError);
+    assert.throws(() => {
+      (b.metadata as { labels: Record<string, string> }).labels['l'] = '2';
+    }, TypeError);
+    assert.throws(() => {
+      a.metadata = {};
+    }, TypeError);
+    assert.equal(store.get('default/a')?.data?.['k'], 'v');
+    assert.equal(store.get('default/b')?.metadata?.labels?.['l'], '1');
+  });
+
   it('stores an object the transform throws on as it came, reports it, and keeps applying events', () => {
     const store = new IndexedStore<V1ConfigMap>();
     const errors: string[] = [];

@@ -82,7 +82,9 @@ class ScriptedSource implements ListWatchSource {
   }
 
   async watch(request: WatchRequest, signal: AbortSignal): Promise<WatchLines> {
-    this.log.push(`watch rv=${request.resourceVersion}`);
+    this.log.push(
+      `watch rv=${request.resourceVersion}${request.sendInitialEvents ? ' sendInitialEvents' : ''}`,
+    );
     const next = this.opens.shift();
     if (next === undefined) return waitForAbort(signal);
     if (next instanceof Error) throw next;
@@ -314,6 +316,105 @@ describe('Watcher (the driver)', { timeout: 10_000 }, () => {
       errors.map((e) => e.replace(/^.*: /, '')),
       ['ECONNREFUSED; retrying after backoff', '500 Internal Server Error; retrying after backoff'],
     );
+  });
+
+  const endOfInitial = (rv: string) =>
+    event('BOOKMARK', {
+      metadata: { resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } },
+    });
+
+  it('with streamingList, gets the initial state from one watch: objects until the end bookmark, then changes', async () => {
+    const { log, phases, errors } = await run(
+      {
+        lists: [],
+        watches: [
+          [
+            event('ADDED', cm('a', '5')),
+            event('BOOKMARK', { metadata: { resourceVersion: '6' } }),
+            event('ADDED', cm('b', '6')),
+            endOfInitial('7'),
+            event('MODIFIED', cm('a', '8')),
+            event('BOOKMARK', { metadata: { resourceVersion: '9' } }),
+          ],
+        ],
+      },
+      has('Bookmark @9'),
+      { streamingList: true },
+    );
+    assert.deepEqual(log, [
+      'watch rv= sendInitialEvents',
+      'Init',
+      'InitApply a@5',
+      'InitApply b@6',
+      'InitDone @7',
+      'Apply a@8',
+      'Bookmark @9',
+    ]);
+    assert.deepEqual(errors, []);
+    assert.ok(phases.has('Listing') && phases.has('Watching'));
+  });
+
+  it('with streamingList, falls back to a paginated LIST for good when the server refuses it (422)', async () => {
+    const refused = new ApiError(
+      'watch v1 ConfigMap: 422 Unprocessable Entity: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+      422,
+      'Invalid',
+    );
+    const status = {
+      kind: 'Status',
+      code: 410,
+      reason: 'Expired',
+      message: 'too old resource version: 7 (12)',
+    };
+    const { log, errors } = await run(
+      {
+        lists: [page('7', [cm('a', '5')]), page('20', [])],
+        watches: [refused, [event('ERROR', status)], [event('ADDED', cm('d', '21'))]],
+      },
+      has('Apply d@21'),
+      { streamingList: true },
+    );
+    // No backoff before the fallback; and the relist after the 410 is a LIST again, not another refused watch.
+    assert.deepEqual(log, [
+      'watch rv= sendInitialEvents',
+      'list limit=500',
+      'Init',
+      'InitApply a@5',
+      'InitDone @7',
+      'watch rv=7',
+      'backoff',
+      'list limit=500',
+      'Init',
+      'InitDone @20',
+      'watch rv=20',
+      'Apply d@21',
+    ]);
+    assert.match(errors[0] ?? '', /does not serve streaming lists: listing by pages instead$/);
+  });
+
+  it('with streamingList, starts the stream over after the backoff when it breaks before the end bookmark', async () => {
+    const { log } = await run(
+      {
+        lists: [],
+        watches: [
+          [event('ADDED', cm('a', '5')), new Error('ECONNRESET')],
+          [event('ADDED', cm('b', '6')), endOfInitial('7'), event('ADDED', cm('c', '8'))],
+        ],
+      },
+      has('Apply c@8'),
+      { streamingList: true },
+    );
+    assert.deepEqual(log, [
+      'watch rv= sendInitialEvents',
+      'Init',
+      'InitApply a@5',
+      'backoff',
+      'watch rv= sendInitialEvents',
+      'Init',
+      'InitApply b@6',
+      'InitDone @7',
+      'Apply c@8',
+    ]);
   });
 
   it('relists after an in-stream 410 only after the backoff, and the relist replaces the state', async () => {
