@@ -9,3 +9,4 @@ export {
 } from './kube-config.js';
 export { inClusterKubeConfig, serviceAccountDir } from './in-cluster.js';
 export { isSpokeKubeConfig, type ClientNodeKubeConfig, type KubeConfigLike } from './kube-config-like.js';
+export { KubeConfigError, loadKubeConfig, type LoadKubeConfigOptions } from './load-kube-config.js';

@@ -99,6 +99,18 @@ export class KubeConfig {
     return this.currentContext;
   }
 
+  getClusters(): readonly Cluster[] {
+    return this.clusters;
+  }
+
+  getUsers(): readonly User[] {
+    return this.users;
+  }
+
+  getContexts(): readonly Context[] {
+    return this.contexts;
+  }
+
   getContextObject(name: string): Context | undefined {
     return this.contexts.find((c) => c.name === name);
   }

@@ -27,7 +27,13 @@ export interface PreparedTransport {
  * How long file-backed credentials (a `tokenFile`, certificate files) are trusted before they are read again, as
  * client-go's cached file token source: a rotated projected ServiceAccount token is picked up within a minute.
  */
-const fileRefreshMs = 60_000;
+export const defaultCredentialRefreshMs = 60_000;
+
+/** Options of {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  /** How long credentials read from files are reused; default {@link defaultCredentialRefreshMs}. */
+  readonly credentialRefreshMs?: number;
+}
 
 function fingerprint(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -69,7 +75,14 @@ export class HttpTransport {
   #resolved: { readonly at: number; readonly value: Resolved } | undefined;
   #delegate: Promise<ClientNodeKubeConfig> | undefined;
 
-  constructor(private readonly kubeConfig: KubeConfigLike) {}
+  readonly #refreshMs: number;
+
+  constructor(
+    private readonly kubeConfig: KubeConfigLike,
+    options: HttpTransportOptions = {},
+  ) {
+    this.#refreshMs = options.credentialRefreshMs ?? defaultCredentialRefreshMs;
+  }
 
   async prepare(): Promise<PreparedTransport> {
     const kc = this.kubeConfig;
@@ -92,7 +105,7 @@ export class HttpTransport {
     }
     const now = Date.now();
     let resolved = this.#resolved?.value;
-    if (!resolved || now - (this.#resolved?.at ?? 0) >= fileRefreshMs) {
+    if (!resolved || now - (this.#resolved?.at ?? 0) >= this.#refreshMs) {
       resolved = resolveSpoke(kc);
       this.#resolved = { at: now, value: resolved };
     }
@@ -159,7 +172,7 @@ export class HttpTransport {
     ].join('|');
     const dispatcher = await this.dispatcherFor({
       key,
-      create: async () => {
+      create: () => {
         switch (plan.type) {
           case 'none':
             return new Agent({ allowH2: false });
@@ -172,15 +185,8 @@ export class HttpTransport {
               connect: plan.connect,
               allowH2: false,
             });
-          case 'socks': {
-            // client-node's SOCKS connector is not exported: let it build the dispatcher once, then reuse it.
-            const { HttpMethod, RequestContext } = await import('@kubernetes/client-node');
-            const ctx = new RequestContext(server, HttpMethod.GET);
-            await kc.applySecurityAuthentication(ctx);
-            const built = ctx.getDispatcher();
-            if (!built) throw new Error(`kubeconfig cluster ${cluster.name}: no SOCKS dispatcher`);
-            return built;
-          }
+          case 'socks':
+            return socksDispatcher(kc, server, cluster.name);
         }
       },
     });
@@ -189,7 +195,13 @@ export class HttpTransport {
 
   private async dispatcherFor(plan: PoolPlan): Promise<Dispatcher> {
     if (plan.key === this.#dispatcherKey && this.#dispatcher) return this.#dispatcher;
-    const next = await plan.create();
+    // Synchronous when it can be, so that concurrent first requests share one pool instead of closing each other's.
+    const created = plan.create();
+    const next = created instanceof Promise ? await created : created;
+    if (created instanceof Promise && plan.key === this.#dispatcherKey && this.#dispatcher) {
+      void next.close().catch(() => undefined);
+      return this.#dispatcher;
+    }
     const previous = this.#dispatcher;
     this.#dispatcher = next;
     this.#dispatcherKey = plan.key;
@@ -212,6 +224,20 @@ export class HttpTransport {
     });
     return this.#delegate;
   }
+}
+
+/** client-node's SOCKS connector is not exported: let it build the dispatcher once, then reuse it. */
+async function socksDispatcher(
+  kc: ClientNodeKubeConfig,
+  server: string,
+  cluster: string,
+): Promise<Dispatcher> {
+  const { HttpMethod, RequestContext } = await import('@kubernetes/client-node');
+  const ctx = new RequestContext(server, HttpMethod.GET);
+  await kc.applySecurityAuthentication(ctx);
+  const built = ctx.getDispatcher();
+  if (!built) throw new Error(`kubeconfig cluster ${cluster}: no SOCKS dispatcher`);
+  return built;
 }
 
 /** Exec and auth-provider plugins and SOCKS proxies are client-node's business. */
@@ -274,7 +300,8 @@ function readCredentialFile(file: string, what: string): Buffer {
     return readFileSync(file);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    throw new Error(`kubeconfig ${what} file ${file} cannot be read${code ? ` (${String(code)})` : ''}`, {
+    const reason = typeof code === 'string' ? ` (${code})` : '';
+    throw new Error(`kubeconfig ${what} file ${file} cannot be read${reason}`, {
       cause: err,
     });
   }

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import { apiErrorFromResponse } from '../apierrors/api-error-from-response.js';
-import { HttpTransport } from './http-transport.js';
+import { HttpTransport, type HttpTransportOptions } from './http-transport.js';
 import { observeRequest } from './request-metrics.js';
 import {
   describeTarget,
@@ -56,6 +56,12 @@ export interface OpenStream {
 
 type Response = Dispatcher.ResponseData;
 
+/**
+ * Options of a {@link RestClient}: `credentialRefreshMs`, how long a `tokenFile` or certificate file read is reused
+ * (default 60 s, as client-go's cached file token source).
+ */
+export type RestClientOptions = HttpTransportOptions;
+
 const clients = new WeakMap<KubeConfigLike, RestClient>();
 
 /**
@@ -66,8 +72,8 @@ const clients = new WeakMap<KubeConfigLike, RestClient>();
 export class RestClient {
   readonly #transport: HttpTransport;
 
-  constructor(kubeConfig: KubeConfigLike) {
-    this.#transport = new HttpTransport(kubeConfig);
+  constructor(kubeConfig: KubeConfigLike, options: RestClientOptions = {}) {
+    this.#transport = new HttpTransport(kubeConfig, options);
   }
 
   /** The shared client of a kubeconfig, so the cache and every client reuse one connection pool. */

@@ -23,7 +23,7 @@ export class WatchStream {
   #head = 0;
   #ended = false;
   #closed = false;
-  #error: unknown;
+  #error: Error | undefined;
   #wake: (() => void) | undefined;
 
   constructor(private readonly open: OpenStream) {
@@ -42,7 +42,7 @@ export class WatchStream {
       this.#notify();
     });
     body.on('error', (err: unknown) => {
-      this.#error ??= err;
+      this.#error ??= err instanceof Error ? err : new Error(String(err));
       this.#notify();
     });
     body.on('close', () => {
