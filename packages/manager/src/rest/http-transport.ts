@@ -72,7 +72,7 @@ interface Resolved {
 export class HttpTransport {
   #dispatcher: Dispatcher | undefined;
   #dispatcherKey: string | undefined;
-  #resolved: { readonly at: number; readonly value: Resolved } | undefined;
+  #prepared: { readonly at: number; readonly value: PreparedTransport } | undefined;
   #delegate: Promise<ClientNodeKubeConfig> | undefined;
 
   readonly #refreshMs: number;
@@ -95,6 +95,7 @@ export class HttpTransport {
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
     this.#dispatcherKey = undefined;
+    this.#prepared = undefined;
     await dispatcher?.close();
   }
 
@@ -103,12 +104,12 @@ export class HttpTransport {
     if (!cluster) {
       throw new Error(`kubeconfig context ${JSON.stringify(kc.getCurrentContext())} names no cluster`);
     }
+    // Resolved (files read, pool key hashed) once per refresh period, not per request.
     const now = Date.now();
-    let resolved = this.#resolved?.value;
-    if (!resolved || now - (this.#resolved?.at ?? 0) >= this.#refreshMs) {
-      resolved = resolveSpoke(kc);
-      this.#resolved = { at: now, value: resolved };
-    }
+    const cached = this.#prepared;
+    if (cached && now - cached.at < this.#refreshMs && cached.value.dispatcher === this.#dispatcher)
+      return cached.value;
+    const resolved = resolveSpoke(kc);
     const { tls, proxyUrl } = resolved;
     const connect = {
       ca: tls.ca,
@@ -133,7 +134,9 @@ export class HttpTransport {
           ? new ProxyAgent({ uri: proxyUrl, requestTls: connect, allowH2: false })
           : new Agent({ connect, allowH2: false }),
     });
-    return target(cluster.server, resolved.headers, dispatcher);
+    const prepared = target(cluster.server, resolved.headers, dispatcher);
+    this.#prepared = { at: now, value: prepared };
+    return prepared;
   }
 
   private async prepareClientNode(kc: ClientNodeKubeConfig): Promise<PreparedTransport> {
