@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AgentOptions, RequestOptions } from 'node:https';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   isSpokeKubeConfig,
   type ClientNodeKubeConfig,
   type KubeConfig,
   type KubeConfigLike,
 } from '../kubeconfig/index.js';
+import { undiciCore } from './undici-core.js';
+
+const { Agent, ProxyAgent } = undiciCore;
 
 /** What every request needs from the kubeconfig: the server, the auth headers, the TLS connection pool. */
 export interface PreparedTransport {
