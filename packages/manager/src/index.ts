@@ -4,7 +4,8 @@
  * The root exports what a controller author needs: kinds, the client and its helpers, API errors, conditions,
  * labels, reconcile, controller, handler, predicate, recorder, manager, flags, kubeconfig, healthz and log. Each concept also has
  * its own subpath, which holds the rest: `@spoke/manager/cache`, `/client/guard`, `/rest`, `/watcher`, `/workqueue`,
- * `/kubeconfig`, `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`, `/clock`, `/testing`.
+ * `/kubeconfig`, `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`, `/clock`, `/testing`,
+ * `/webhook`.
  */
 export * from './kinds/index.js';
 export * from './apierrors/index.js';
@@ -21,6 +22,7 @@ export * from './flags/index.js';
 export { KubeConfig, inClusterKubeConfig, type KubeConfigLike } from './kubeconfig/index.js';
 export * from './healthz/index.js';
 export * from './log/index.js';
+export * from './webhook/index.js';
 export type { Cache, CacheListOptions, InformerOptions, Informer, IndexFunc } from './cache/index.js';
 export { ControllerOwnerIndex, controllerOwnerIndexValue, SharedInformerCache } from './cache/index.js';
 export { SingleWriterViolationError } from './client/guard/index.js';
