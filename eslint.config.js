@@ -23,6 +23,26 @@ export default tseslint.config(
     },
   },
   {
+    // A value import of client-node loads its whole generated API (~50 MB RSS): the manager uses its types only, and
+    // imports it at run time (`await import(...)`) only for a kubeconfig with an exec or auth-provider plugin.
+    files: ['packages/manager/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kubernetes/client-node',
+              message:
+                'Only `import type` from client-node in the manager (see docs/decisions.md, issue 11).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // node:test's describe/it return promises the runner itself awaits.
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },

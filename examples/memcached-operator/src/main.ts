@@ -6,6 +6,7 @@
  * `--leader-elect-lease-duration/-renew-deadline/-retry-period`; `--help` lists them. SIGTERM or SIGINT stops it gracefully.
  */
 import {
+  type KubeConfig,
   KubeConfigError,
   loadKubeConfig,
   Manager,
@@ -13,7 +14,6 @@ import {
   newLoggerFromFlags,
   parseManagerFlagsOrExit,
 } from '@spoke/manager';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { memcachedManagerFlags } from './cmd/memcached-manager-flags.js';
 import { controllers } from './controllers/index.js';
 import { OperatorName } from './contract/labels.js';

@@ -16,8 +16,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { CustomResourceDefinition, KubeClient } from '@spoke/manager';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { CustomResourceDefinition, KubeClient, loadKubeConfig, type KubeConfig } from '@spoke/manager';
 import { parseAllDocuments } from 'yaml';
 import { MemcachedKind } from './api/v1alpha1/memcached-kind.js';
 import type { Memcached } from './api/v1alpha1/memcached.js';
@@ -65,9 +65,8 @@ function controlPlaneAssets(): string {
 
 /** Whether the current kubeconfig names an API server that answers, within a few seconds. */
 async function reachableCluster(): Promise<KubeConfig | undefined> {
-  const kc = new KubeConfig();
   try {
-    kc.loadFromDefault();
+    const kc = loadKubeConfig();
     const cluster = kc.getCurrentCluster();
     if (!cluster || !kc.getCurrentContext()) return undefined;
     const client = new KubeClient({ kubeConfig: kc });

@@ -2,9 +2,10 @@
  * `@spoke/manager`: write Kubernetes operators in TypeScript, the controller-runtime way.
  *
  * The root exports what a controller author needs: kinds, the client and its helpers, API errors, conditions,
- * labels, reconcile, controller, handler, predicate, recorder, manager, flags, healthz and log. Each concept also has
- * its own subpath, which holds the rest: `@spoke/manager/cache`, `/client/guard`, `/rest`, `/watcher`, `/workqueue`,
- * `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`, `/clock`, `/testing`, `/webhook`.
+ * labels, reconcile, controller, handler, predicate, recorder, manager, flags, kubeconfig, healthz and log. Each
+ * concept also has its own subpath, which holds the rest: `@spoke/manager/cache`, `/client/guard`, `/rest`,
+ * `/watcher`, `/workqueue`, `/kubeconfig`, `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`,
+ * `/clock`, `/testing`, `/webhook`.
  */
 export * from './kinds/index.js';
 export * from './apierrors/index.js';
@@ -18,6 +19,7 @@ export * from './predicate/index.js';
 export * from './recorder/index.js';
 export * from './manager/index.js';
 export * from './flags/index.js';
+export { KubeConfig, inClusterKubeConfig, type KubeConfigLike } from './kubeconfig/index.js';
 export * from './healthz/index.js';
 export * from './log/index.js';
 export * from './webhook/index.js';

@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Logger } from 'winston';
 import { ReadYourWrites, showsWrite } from './read-your-writes.js';
 import { parseLabelSelector } from '../labels/label-selector.js';
@@ -17,7 +18,7 @@ import { ApiError, isForbidden } from '../apierrors/api-error.js';
 
 /** Options of a {@link SharedInformerCache}. */
 export interface SharedInformerCacheOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   /**
    * Informers of namespaced kinds that name no namespace watch only this one. Default: all namespaces. Set it for
    * an operator whose RBAC is a Role in one namespace.

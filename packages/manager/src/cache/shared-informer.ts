@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import { ApiError } from '../apierrors/api-error.js';
 import { kindId, type ResourceKind } from '../kinds/resource-kind.js';
 import { ControllerOwnerIndex, type InformerOptions } from './cache.js';
@@ -31,7 +32,7 @@ const restartDelayMs = 1000;
 
 /** Options of a {@link SharedInformer}: what to watch ({@link InformerOptions}) and how to keep it. */
 export interface SharedInformerOptions<T extends KubernetesObject> extends InformerOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   readonly kind: ResourceKind<T>;
   /**
    * How often every handler gets each stored object again as `onUpdate(obj, obj, true)`, replayed from memory (no

@@ -1,4 +1,4 @@
-import { V1ObjectMeta, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 
 /** True when `obj` carries `finalizer`. */
 export function hasFinalizer(obj: KubernetesObject, finalizer: string): boolean {
@@ -8,7 +8,7 @@ export function hasFinalizer(obj: KubernetesObject, finalizer: string): boolean 
 /** Adds `finalizer` to `obj` in place; returns true if it was not there (so the object needs writing). */
 export function addFinalizer(obj: KubernetesObject, finalizer: string): boolean {
   if (hasFinalizer(obj, finalizer)) return false;
-  const metadata = (obj.metadata ??= new V1ObjectMeta());
+  const metadata = (obj.metadata ??= {});
   metadata.finalizers = [...(metadata.finalizers ?? []), finalizer];
   return true;
 }

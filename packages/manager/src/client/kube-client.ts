@@ -1,4 +1,5 @@
-import { V1ObjectMeta, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Cache } from '../cache/cache.js';
 import { isBuiltinKind } from '../kinds/builtin-kinds.js';
 import { objectKeyString, type ObjectKey } from '../kinds/object-key.js';
@@ -20,7 +21,7 @@ import {
 
 /** Options of a {@link KubeClient}. */
 export interface KubeClientOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   /**
    * Where reads come from unless `uncached` is set. Default none: every read goes to the API server. Each successful
    * write is reported to it ({@link Cache.recordWrite}), so that a cached read right after a write of this client
@@ -166,7 +167,7 @@ export class KubeClient extends Client {
     const body = this.withKind(kind, obj, 'apply');
     // The server refuses an applied configuration that carries managedFields.
     if (body.metadata?.managedFields) {
-      body.metadata = Object.assign(new V1ObjectMeta(), body.metadata);
+      body.metadata = Object.assign({}, body.metadata);
       delete body.metadata.managedFields;
     }
     const applied = await this.#rest.request<T>({

@@ -213,8 +213,10 @@ export class ControllerLoop {
       ? AbortSignal.any([this.hardStop.signal, timeoutController.signal])
       : this.hardStop.signal;
     let result: Result | undefined;
+    // Checked once: a logger not made by newLogger formats even the lines its level drops.
+    const debug = log.isDebugEnabled();
     try {
-      log.debug('Reconciling');
+      if (debug) log.debug('Reconciling');
       result = (await this.reconciler.reconcile(req, { log, signal, reconcileID })) ?? undefined;
     } catch (err: unknown) {
       if (isPanic(err)) {
@@ -241,11 +243,11 @@ export class ControllerLoop {
       this.queue.forget(req);
       this.queue.addAfter(req, requeueAfter, { priority });
       reconcileTotal.inc({ controller, result: 'requeue_after' });
-      log.debug('Reconcile done, requeueing after delay', { requeueAfterMs: requeueAfter });
+      if (debug) log.debug('Reconcile done, requeueing after delay', { requeueAfterMs: requeueAfter });
     } else {
       this.queue.forget(req);
       reconcileTotal.inc({ controller, result: 'success' });
-      log.debug('Reconcile successful');
+      if (debug) log.debug('Reconcile successful');
     }
   }
 }

@@ -25,4 +25,8 @@ export {
   type ManagerOptionsFromFlags,
   type ManagerOptionsFromFlagsOptions,
 } from './manager-options-from-flags.js';
-export { KubeConfigError, loadKubeConfig, type LoadKubeConfigOptions } from './load-kube-config.js';
+export {
+  KubeConfigError,
+  loadKubeConfig,
+  type LoadKubeConfigOptions,
+} from '../kubeconfig/load-kube-config.js';

@@ -1,3 +1,4 @@
+import { gateDisabledLevels } from '../log/gate-disabled-levels.js';
 import winston, { type Logger } from 'winston';
 import type { LoggerOptions } from '../log/index.js';
 import type { ManagerFlags } from './manager-flags.js';
@@ -114,7 +115,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 export function newLoggerFromFlags(flags: Pick<ManagerFlags, 'zap'>, options: LoggerOptions = {}): Logger {
   const settings = zapLoggerSettings(flags.zap);
   const level = options.level ?? settings.level;
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: level === 'silent' ? 'error' : level,
     silent: level === 'silent',
     format: winston.format.combine(
@@ -128,4 +129,5 @@ export function newLoggerFromFlags(flags: Pick<ManagerFlags, 'zap'>, options: Lo
       new winston.transports.Console({ stderrLevels: Object.keys(winstonLevels) }),
     ],
   });
+  return gateDisabledLevels(logger);
 }

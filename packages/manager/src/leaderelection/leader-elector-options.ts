@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Logger } from 'winston';
 import type { Clock } from '../clock/clock.js';
 
@@ -17,7 +17,7 @@ export interface LeaderCallbacks {
 
 /** Options of a {@link LeaderElector}, with client-go's defaults. */
 export interface LeaderElectorOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   /** The coordination.k8s.io/v1 Lease's namespace and name (the election's id). */
   readonly namespace: string;
   readonly name: string;

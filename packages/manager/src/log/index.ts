@@ -1,1 +1,2 @@
 export { newLogger, type LoggerOptions } from './new-logger.js';
+export { gateDisabledLevels } from './gate-disabled-levels.js';

@@ -1,4 +1,5 @@
 import winston, { type Logger } from 'winston';
+import { gateDisabledLevels } from './gate-disabled-levels.js';
 
 /** Options of {@link newLogger}. */
 export interface LoggerOptions {
@@ -13,10 +14,10 @@ export interface LoggerOptions {
 /**
  * A structured JSON logger: one object per line with `level`, `message`, `timestamp` and the fields of the entry.
  * Controllers log through children of it carrying `controller`, `namespace`, `name` and `reconcileID`, so that one
- * reconcile's lines can be found with a single filter.
+ * reconcile's lines can be found with a single filter. A call at a disabled level costs nothing (no formatting).
  */
 export function newLogger(options: LoggerOptions = {}): Logger {
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
     format: winston.format.combine(
       winston.format.timestamp(),
@@ -30,4 +31,5 @@ export function newLogger(options: LoggerOptions = {}): Logger {
       }),
     ],
   });
+  return gateDisabledLevels(logger);
 }

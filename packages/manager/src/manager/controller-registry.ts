@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Logger } from 'winston';
 import type { Cache } from '../cache/cache.js';
@@ -20,7 +20,7 @@ export interface ControllerRegistryOptions {
   readonly managerName: string;
   /** Events' reportingInstance: the leader-election identity, or the host name. */
   readonly reportingInstance: string;
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   readonly cache: Cache;
   /** The manager's unguarded client; each controller gets it fenced and guarded to its write target. */
   readonly client: Client;

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Logger } from 'winston';
 
 /** Leader election of a manager: only the holder of the Lease `namespace/id` runs controllers. */
@@ -45,8 +45,11 @@ export interface ManagerCacheOptions {
 
 /** Options of {@link Manager.create}; every field has a default. */
 export interface ManagerOptions {
-  /** Where the API server is. Default `KubeConfig.loadFromDefault()` ($KUBECONFIG, ~/.kube/config, in-cluster). */
-  readonly kubeConfig?: KubeConfig;
+  /**
+   * Where the API server is: Spoke's `KubeConfig` (see `loadKubeConfig`), or a `@kubernetes/client-node` one.
+   * Default `loadKubeConfig()` ($KUBECONFIG, in-cluster, ~/.kube/config, as controller-runtime's `GetConfig`).
+   */
+  readonly kubeConfig?: KubeConfigLike;
   /** Names the manager: field manager of writes, prefix of events' reportingController. Default `spoke-manager`. */
   readonly name?: string;
   /** Default none: every replica reconciles. Set it whenever more than one replica may run. */

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Logger } from 'winston';
 import type { Checker } from '../healthz/checker.js';
 import { ping } from '../healthz/checker.js';
@@ -21,7 +21,7 @@ export interface ServingAddresses {
 
 /** What {@link ManagerServers} serve, from the manager's options. */
 export interface ManagerServersOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   readonly logger: Logger;
   /** `host:port`; `0` disables. */
   readonly metricsBindAddress: string;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeConfig } from '@kubernetes/client-node';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import { SharedInformerCache } from '../cache/shared-informer-cache.js';
@@ -10,6 +9,7 @@ import { KubeClient } from '../client/kube-client.js';
 import type { ReconcilerClass } from '../controller/controller-decorator.js';
 import type { ControllerMetadata } from '../controller/controller-options.js';
 import type { Checker } from '../healthz/checker.js';
+import { isSpokeKubeConfig, KubeConfig, loadKubeConfig, type KubeConfigLike } from '../kubeconfig/index.js';
 import { defaultLeaderIdentity, LeaderElector } from '../leaderelection/leader-elector.js';
 import { newLogger } from '../log/new-logger.js';
 import { CacheSyncTimeoutError } from './cache-sync-timeout-error.js';
@@ -51,7 +51,7 @@ function inClusterNamespace(): string | undefined {
 export class Manager {
   /** The manager's name (field manager, events' reportingController prefix). */
   readonly name: string;
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   readonly logger: Logger;
   /** The shared informer cache; reads through it never reach the API server. */
   readonly cache: SharedInformerCache;
@@ -79,7 +79,7 @@ export class Manager {
   private constructor(options: ManagerOptions) {
     this.options = options;
     this.name = options.name ?? 'spoke-manager';
-    this.kubeConfig = options.kubeConfig ?? Manager.defaultKubeConfig();
+    this.kubeConfig = options.kubeConfig ?? loadKubeConfig();
     this.logger = options.logger ?? newLogger();
     this.identity = options.leaderElection
       ? (options.leaderElection.identity ?? defaultLeaderIdentity())
@@ -110,7 +110,8 @@ export class Manager {
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     });
     this.container = rootContainer.createChildContainer();
-    this.container.registerInstance(KubeConfig, this.kubeConfig);
+    // Injectable as Spoke's KubeConfig; a client-node one is not registered (its class is not loaded here).
+    if (isSpokeKubeConfig(this.kubeConfig)) this.container.registerInstance(KubeConfig, this.kubeConfig);
     this.controllers = new ControllerRegistry({
       managerName: this.name,
       reportingInstance: this.identity,
@@ -374,12 +375,6 @@ export class Manager {
     await cacheRun;
     await this.servers.close();
     this.logger.info('manager stopped');
-  }
-
-  private static defaultKubeConfig(): KubeConfig {
-    const kc = new KubeConfig();
-    kc.loadFromDefault();
-    return kc;
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { EventsV1Event, KubeConfig, KubernetesObject, V1ObjectReference } from '@kubernetes/client-node';
+import type { EventsV1Event, KubernetesObject, V1ObjectReference } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Logger } from 'winston';
 import { RestClient } from '../rest/rest-client.js';
 import { Event } from '../kinds/builtin-kinds.js';
@@ -9,7 +10,7 @@ import { errorMessage } from '../internal/errors/error-message.js';
 
 /** Options of {@link ApiEventRecorder}. */
 export interface ApiEventRecorderOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   /** `reportingController` of every event: a qualified name, e.g. `memcached-operator/proxy-config`. */
   readonly reportingController: string;
   /** `reportingInstance`: which replica wrote it; default the host name. */

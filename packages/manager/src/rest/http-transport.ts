@@ -1,16 +1,41 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AgentOptions, RequestOptions } from 'node:https';
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import {
+  isSpokeKubeConfig,
+  type ClientNodeKubeConfig,
+  type KubeConfig,
+  type KubeConfigLike,
+} from '../kubeconfig/index.js';
+import { undiciCore } from './undici-core.js';
+
+const { Agent, ProxyAgent } = undiciCore;
 
 /** What every request needs from the kubeconfig: the server, the auth headers, the TLS connection pool. */
 export interface PreparedTransport {
   /** The cluster's base URL, without a trailing slash. */
   readonly server: string;
+  /** `scheme://host:port`, what undici's `request()` takes as `origin`. */
+  readonly origin: string;
+  /** The path prefix of the server URL (usually empty), without a trailing slash. */
+  readonly basePath: string;
   /** `host:port`, the `host` label of `rest_client_requests_total`. */
   readonly host: string;
-  readonly headers: Record<string, string>;
-  readonly dispatcher: Dispatcher | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly dispatcher: Dispatcher;
+}
+
+/**
+ * How long file-backed credentials (a `tokenFile`, certificate files) are trusted before they are read again, as
+ * client-go's cached file token source: a rotated projected ServiceAccount token is picked up within a minute.
+ */
+export const defaultCredentialRefreshMs = 60_000;
+
+/** Options of {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  /** How long credentials read from files are reused; default {@link defaultCredentialRefreshMs}. */
+  readonly credentialRefreshMs?: number;
 }
 
 function fingerprint(value: unknown): string {
@@ -22,37 +47,50 @@ function fingerprint(value: unknown): string {
   return hash.digest('hex');
 }
 
+/** TLS and proxy material of a connection pool; a change of any of it means a new pool. */
+interface PoolPlan {
+  readonly key: string;
+  create(): Dispatcher | Promise<Dispatcher>;
+}
+
+/** The auth and TLS a Spoke kubeconfig resolves to at one moment. */
+interface Resolved {
+  readonly headers: Record<string, string>;
+  readonly tls: AgentOptions;
+  readonly proxyUrl: string | undefined;
+}
+
 /**
- * Applies a KubeConfig to requests. Connections speak HTTP/1.1, as kube-rs does: each watch has its own connection,
- * so one that dies silently stalls only that watch, and abandoning a request retires its socket. (Over HTTP/2 every
- * request shares one connection, which undici replaces only after two unanswered 60 s pings.)
- * Authentication is client-node's (tokens, client certificates, exec and OIDC
- * plugins, impersonation), applied per request so refreshed tokens are picked up; the undici connection pool is
- * ours and reused until the TLS material changes, because client-node builds a new pool (new TLS handshakes) per call.
+ * Applies a kubeconfig to requests, with one kept-alive undici connection pool per server that is reused until the
+ * TLS material changes. Connections speak HTTP/1.1, as kube-rs does: each watch has its own connection, so one that
+ * dies silently stalls only that watch, and abandoning a request retires its socket. (Over HTTP/2 every request
+ * shares one connection, which undici replaces only after two unanswered 60 s pings.)
+ *
+ * A Spoke {@link KubeConfig} is applied here: CA, client certificate and key (data or files), bearer token or
+ * `tokenFile` (re-read every minute), basic auth, impersonation, `insecure-skip-tls-verify`, an HTTP(S) proxy.
+ * Exec and auth-provider plugins and SOCKS proxies are delegated to client-node's implementation, imported only
+ * when a kubeconfig uses them. A client-node `KubeConfig` passed by the caller is applied by client-node, per request
+ * so its refreshed tokens are picked up.
  */
 export class HttpTransport {
   #dispatcher: Dispatcher | undefined;
   #dispatcherKey: string | undefined;
+  #prepared: { readonly at: number; readonly value: PreparedTransport } | undefined;
+  #delegate: Promise<ClientNodeKubeConfig> | undefined;
 
-  constructor(private readonly kubeConfig: KubeConfig) {}
+  readonly #refreshMs: number;
+
+  constructor(
+    private readonly kubeConfig: KubeConfigLike,
+    options: HttpTransportOptions = {},
+  ) {
+    this.#refreshMs = options.credentialRefreshMs ?? defaultCredentialRefreshMs;
+  }
 
   async prepare(): Promise<PreparedTransport> {
-    const cluster = this.kubeConfig.getCurrentCluster();
-    if (!cluster) {
-      throw new Error(
-        `kubeconfig context ${JSON.stringify(this.kubeConfig.getCurrentContext())} names no cluster`,
-      );
-    }
-    const server = cluster.server.replace(/\/+$/, '');
-    const options: RequestOptions = {};
-    await this.kubeConfig.applyToHTTPSOptions(options);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(options.headers ?? {})) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-    const dispatcher = await this.dispatcherFor(server, options);
-    return { server, host: new URL(server).host, headers, dispatcher };
+    const kc = this.kubeConfig;
+    if (isSpokeKubeConfig(kc) && !needsClientNode(kc)) return this.prepareSpoke(kc);
+    return this.prepareClientNode(isSpokeKubeConfig(kc) ? await this.delegate(kc) : kc);
   }
 
   /** Closes the connection pool; in-flight requests (and open watches) finish first. */
@@ -60,62 +98,217 @@ export class HttpTransport {
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
     this.#dispatcherKey = undefined;
+    this.#prepared = undefined;
     await dispatcher?.close();
   }
 
-  private async dispatcherFor(server: string, tls: RequestOptions): Promise<Dispatcher | undefined> {
-    const cluster = this.kubeConfig.getCurrentCluster();
-    const agentOptions: AgentOptions = {
+  private async prepareSpoke(kc: KubeConfig): Promise<PreparedTransport> {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) {
+      throw new Error(`kubeconfig context ${JSON.stringify(kc.getCurrentContext())} names no cluster`);
+    }
+    // Resolved (files read, pool key hashed) once per refresh period, not per request.
+    const now = Date.now();
+    const cached = this.#prepared;
+    if (cached && now - cached.at < this.#refreshMs && cached.value.dispatcher === this.#dispatcher)
+      return cached.value;
+    const resolved = resolveSpoke(kc);
+    const { tls, proxyUrl } = resolved;
+    const connect = {
       ca: tls.ca,
       cert: tls.cert,
       key: tls.key,
-      pfx: tls.pfx,
-      passphrase: tls.passphrase,
       servername: tls.servername,
+      rejectUnauthorized: tls.rejectUnauthorized,
     };
-    if (tls.rejectUnauthorized !== undefined) agentOptions.rejectUnauthorized = tls.rejectUnauthorized;
-    const plan = this.kubeConfig.createDispatcherOptions(cluster, agentOptions);
     const key = [
-      server,
-      plan.type,
-      'uri' in plan ? plan.uri : '',
+      cluster.server,
+      proxyUrl ?? '',
       fingerprint(tls.ca),
       fingerprint(tls.cert),
       fingerprint(tls.key),
       String(tls.rejectUnauthorized),
       tls.servername ?? '',
     ].join('|');
-    if (key === this.#dispatcherKey) return this.#dispatcher;
+    const dispatcher = await this.dispatcherFor({
+      key,
+      create: () =>
+        proxyUrl
+          ? new ProxyAgent({ uri: proxyUrl, requestTls: connect, allowH2: false })
+          : new Agent({ connect, allowH2: false }),
+    });
+    const prepared = target(cluster.server, resolved.headers, dispatcher);
+    this.#prepared = { at: now, value: prepared };
+    return prepared;
+  }
 
-    let next: Dispatcher | undefined;
-    switch (plan.type) {
-      case 'none':
-        next = new Agent({ allowH2: false });
-        break;
-      case 'agent':
-        next = new Agent({ connect: plan.connect, allowH2: false });
-        break;
-      case 'proxy':
-        next = new ProxyAgent({
-          uri: plan.uri,
-          requestTls: plan.requestTls,
-          connect: plan.connect,
-          allowH2: false,
-        });
-        break;
-      case 'socks': {
-        // client-node's SOCKS connector is not exported: let it build the dispatcher once, then reuse it.
-        const ctx = new RequestContext(server, HttpMethod.GET);
-        await this.kubeConfig.applySecurityAuthentication(ctx);
-        next = ctx.getDispatcher();
-        break;
-      }
+  private async prepareClientNode(kc: ClientNodeKubeConfig): Promise<PreparedTransport> {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) {
+      throw new Error(`kubeconfig context ${JSON.stringify(kc.getCurrentContext())} names no cluster`);
+    }
+    const options: RequestOptions = {};
+    await kc.applyToHTTPSOptions(options);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    if (options.auth) headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+    const agentOptions: AgentOptions = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      pfx: options.pfx,
+      passphrase: options.passphrase,
+      servername: options.servername,
+    };
+    if (options.rejectUnauthorized !== undefined)
+      agentOptions.rejectUnauthorized = options.rejectUnauthorized;
+    const plan = kc.createDispatcherOptions(cluster, agentOptions);
+    const server = cluster.server;
+    const key = [
+      server,
+      plan.type,
+      'uri' in plan ? plan.uri : '',
+      fingerprint(options.ca),
+      fingerprint(options.cert),
+      fingerprint(options.key),
+      String(options.rejectUnauthorized),
+      options.servername ?? '',
+    ].join('|');
+    const dispatcher = await this.dispatcherFor({
+      key,
+      create: () => {
+        switch (plan.type) {
+          case 'none':
+            return new Agent({ allowH2: false });
+          case 'agent':
+            return new Agent({ connect: plan.connect, allowH2: false });
+          case 'proxy':
+            return new ProxyAgent({
+              uri: plan.uri,
+              requestTls: plan.requestTls,
+              connect: plan.connect,
+              allowH2: false,
+            });
+          case 'socks':
+            return socksDispatcher(kc, server, cluster.name);
+        }
+      },
+    });
+    return target(server, headers, dispatcher);
+  }
+
+  private async dispatcherFor(plan: PoolPlan): Promise<Dispatcher> {
+    if (plan.key === this.#dispatcherKey && this.#dispatcher) return this.#dispatcher;
+    // Synchronous when it can be, so that concurrent first requests share one pool instead of closing each other's.
+    const created = plan.create();
+    const next = created instanceof Promise ? await created : created;
+    if (created instanceof Promise && plan.key === this.#dispatcherKey && this.#dispatcher) {
+      void next.close().catch(() => undefined);
+      return this.#dispatcher;
     }
     const previous = this.#dispatcher;
     this.#dispatcher = next;
-    this.#dispatcherKey = key;
+    this.#dispatcherKey = plan.key;
     // Rotated credentials: retire the old pool once its requests are done.
     if (previous) void previous.close().catch(() => undefined);
     return next;
+  }
+
+  /** client-node's KubeConfig for the same content, built once; its import is the price of a plugin only. */
+  private delegate(kc: KubeConfig): Promise<ClientNodeKubeConfig> {
+    this.#delegate ??= import('@kubernetes/client-node').then((clientNode) => {
+      const delegate = new clientNode.KubeConfig();
+      delegate.loadFromOptions({
+        clusters: kc.clusters,
+        users: kc.users,
+        contexts: kc.contexts,
+        currentContext: kc.currentContext,
+      });
+      return delegate;
+    });
+    return this.#delegate;
+  }
+}
+
+/** client-node's SOCKS connector is not exported: let it build the dispatcher once, then reuse it. */
+async function socksDispatcher(
+  kc: ClientNodeKubeConfig,
+  server: string,
+  cluster: string,
+): Promise<Dispatcher> {
+  const { HttpMethod, RequestContext } = await import('@kubernetes/client-node');
+  const ctx = new RequestContext(server, HttpMethod.GET);
+  await kc.applySecurityAuthentication(ctx);
+  const built = ctx.getDispatcher();
+  if (!built) throw new Error(`kubeconfig cluster ${cluster}: no SOCKS dispatcher`);
+  return built;
+}
+
+/** Exec and auth-provider plugins and SOCKS proxies are client-node's business. */
+function needsClientNode(kc: KubeConfig): boolean {
+  const user = kc.getCurrentUser();
+  if (user?.exec || user?.authProvider) return true;
+  return kc.getCurrentCluster()?.proxyUrl?.startsWith('socks') ?? false;
+}
+
+function target(server: string, headers: Record<string, string>, dispatcher: Dispatcher): PreparedTransport {
+  const trimmed = server.replace(/\/+$/, '');
+  const url = new URL(trimmed);
+  return {
+    server: trimmed,
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, ''),
+    host: url.host,
+    headers,
+    dispatcher,
+  };
+}
+
+/** Reads a Spoke kubeconfig's credentials (files included) into headers and TLS options. */
+function resolveSpoke(kc: KubeConfig): Resolved {
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (!cluster) throw new Error(`kubeconfig context ${JSON.stringify(kc.currentContext)} names no cluster`);
+  const tls: AgentOptions = {};
+  const ca = material(cluster.caData, cluster.caFile, `cluster ${cluster.name}: certificate-authority`);
+  if (ca) tls.ca = ca;
+  if (cluster.tlsServerName) tls.servername = cluster.tlsServerName;
+  if (cluster.skipTLSVerify) tls.rejectUnauthorized = false;
+  const headers: Record<string, string> = {};
+  if (user) {
+    const cert = material(user.certData, user.certFile, `user ${user.name}: client-certificate`);
+    const key = material(user.keyData, user.keyFile, `user ${user.name}: client-key`);
+    if (cert) tls.cert = cert;
+    if (key) tls.key = key;
+    let token = user.token;
+    if (!token && user.tokenFile) {
+      token = readCredentialFile(user.tokenFile, `user ${user.name}: tokenFile`).toString('utf8').trim();
+    }
+    if (token) headers['Authorization'] = `Bearer ${token}`;
+    else if (user.username !== undefined && user.password !== undefined)
+      headers['Authorization'] =
+        `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+    if (user.impersonateUser) headers['Impersonate-User'] = user.impersonateUser;
+  }
+  return { headers, tls, proxyUrl: cluster.proxyUrl };
+}
+
+function material(data: string | undefined, file: string | undefined, what: string): Buffer | undefined {
+  if (data) return Buffer.from(data, 'base64');
+  if (file) return readCredentialFile(file, what);
+  return undefined;
+}
+
+function readCredentialFile(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const reason = typeof code === 'string' ? ` (${code})` : '';
+    throw new Error(`kubeconfig ${what} file ${file} cannot be read${reason}`, {
+      cause: err,
+    });
   }
 }

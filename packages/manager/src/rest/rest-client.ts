@@ -1,8 +1,9 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { fetch, type Response } from 'undici';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import { apiErrorFromResponse } from '../apierrors/api-error-from-response.js';
-import { HttpTransport } from './http-transport.js';
+import { HttpTransport, type HttpTransportOptions } from './http-transport.js';
 import { observeRequest } from './request-metrics.js';
 import {
   describeTarget,
@@ -47,13 +48,21 @@ export interface RestRequest extends ResourceLocation {
   readonly timeoutMs?: number;
 }
 
-/** An open streaming response (a watch): read `body`, call `close()` to end it early. */
+/** An open streaming response (a watch): read `body` (a Node stream of Buffers), call `close()` to end it early. */
 export interface OpenStream {
-  readonly body: ReadableStream<Uint8Array>;
+  readonly body: Readable;
   close(): void;
 }
 
-const clients = new WeakMap<KubeConfig, RestClient>();
+type Response = Dispatcher.ResponseData;
+
+/**
+ * Options of a {@link RestClient}: `credentialRefreshMs`, how long a `tokenFile` or certificate file read is reused
+ * (default 60 s, as client-go's cached file token source).
+ */
+export type RestClientOptions = HttpTransportOptions;
+
+const clients = new WeakMap<KubeConfigLike, RestClient>();
 
 /**
  * The one way Spoke talks to the API server: builds paths from a {@link ResourceKind}, applies the kubeconfig's
@@ -63,12 +72,12 @@ const clients = new WeakMap<KubeConfig, RestClient>();
 export class RestClient {
   readonly #transport: HttpTransport;
 
-  constructor(kubeConfig: KubeConfig) {
-    this.#transport = new HttpTransport(kubeConfig);
+  constructor(kubeConfig: KubeConfigLike, options: RestClientOptions = {}) {
+    this.#transport = new HttpTransport(kubeConfig, options);
   }
 
-  /** The shared client of a KubeConfig, so the cache and every client reuse one connection pool. */
-  static for(kubeConfig: KubeConfig): RestClient {
+  /** The shared client of a kubeconfig, so the cache and every client reuse one connection pool. */
+  static for(kubeConfig: KubeConfigLike): RestClient {
     let client = clients.get(kubeConfig);
     if (!client) {
       client = new RestClient(kubeConfig);
@@ -103,7 +112,7 @@ export class RestClient {
         throw err;
       }
       try {
-        text = await response.text();
+        text = await response.body.text();
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         throw new Error(`${actionOf(req)}: reading the response failed: ${describeCause(err)}`, {
@@ -113,7 +122,7 @@ export class RestClient {
     } finally {
       clearTimeout(timer);
     }
-    if (!response.ok) throw apiErrorFromResponse(actionOf(req), response.status, text);
+    if (!isOk(response)) throw apiErrorFromResponse(actionOf(req), response.statusCode, text);
     if (text === '') return undefined as R;
     try {
       return JSON.parse(text) as R;
@@ -139,14 +148,21 @@ export class RestClient {
     } finally {
       clearTimeout(timer);
     }
-    if (!response.ok || !response.body) {
-      const text = await response.text();
-      throw apiErrorFromResponse(actionOf(req), response.status, text);
+    if (response.statusCode !== 200) {
+      let text = '';
+      try {
+        text = await response.body.text();
+      } catch {
+        // The status says enough.
+      }
+      throw apiErrorFromResponse(actionOf(req), response.statusCode, text);
     }
+    const body = response.body;
     return {
-      body: response.body as ReadableStream<Uint8Array>,
+      body,
       close: () => {
         abort.abort();
+        body.destroy();
       },
     };
   }
@@ -161,7 +177,7 @@ export class RestClient {
     const action = actionOf(req);
     const signal = req.signal;
     const transport = await this.#transport.prepare();
-    const url = transport.server + withQuery(resourcePath(req.kind, req), req.query);
+    const path = transport.basePath + withQuery(resourcePath(req.kind, req), req.query);
     const headers: Record<string, string> = {
       ...transport.headers,
       Accept: req.accept ?? 'application/json',
@@ -182,25 +198,31 @@ export class RestClient {
       });
     };
     try {
-      response = await fetch(url, {
+      // The dispatcher API, not fetch(): no WHATWG Request/Response/web streams per call.
+      response = await transport.dispatcher.request({
+        origin: transport.origin,
+        path,
         method: req.method,
         headers,
         body,
-        dispatcher: transport.dispatcher,
         signal,
       });
     } catch (err) {
       // client-go's label for a request that got no HTTP status.
       observe('<error>');
-      // fetch rejects with the signal's reason: the caller's, or a TimeoutError naming the request.
-      if (signal?.aborted) throw err;
+      // The signal's reason: the caller's, or a TimeoutError naming the request.
+      if (signal?.aborted) throw signal.reason;
       throw new Error(`${action}: request to ${transport.host} failed: ${describeCause(err)}`, {
         cause: err,
       });
     }
-    observe(String(response.status));
+    observe(String(response.statusCode));
     return response;
   }
+}
+
+function isOk(response: Response): boolean {
+  return response.statusCode >= 200 && response.statusCode < 300;
 }
 
 /** A request that got no response in its `timeoutMs`. */

@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import { RestClient, type RestRequest } from '../rest/rest-client.js';
 import { WatchStream, type StreamRead } from './watch-stream.js';
@@ -56,7 +57,7 @@ export interface ListWatchSource {
 
 /** What {@link RestListWatchSource} lists and watches, and how long a request may take. */
 export interface RestListWatchOptions<T extends KubernetesObject> {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   readonly kind: ResourceKind<T>;
   readonly namespace?: string;
   readonly labelSelector?: string;

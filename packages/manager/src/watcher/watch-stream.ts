@@ -1,4 +1,5 @@
 import type { OpenStream } from '../rest/rest-client.js';
+import { LineSplitter } from './line-splitter.js';
 
 /** What reading a watch stream yields next. */
 export type StreamRead =
@@ -8,64 +9,90 @@ export type StreamRead =
   /** Nothing arrived (not even a bookmark) within the inactivity timeout. */
   | { readonly type: 'silent' };
 
+/** Lines read ahead before the socket is paused: the watcher consumes them one by one. */
+const highWaterLines = 1024;
+
 /**
  * Splits a watch response into its newline-delimited JSON lines, with an inactivity timeout on each read: a
  * connection that a NAT or load balancer dropped without a FIN looks open forever, so silence has to end it.
+ * Reads the Node stream's Buffers directly (see {@link LineSplitter}), pausing it while lines wait to be consumed.
  */
 export class WatchStream {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #decoder = new TextDecoder();
-  #buffer = '';
+  readonly #splitter = new LineSplitter();
+  #lines: string[] = [];
+  #head = 0;
   #ended = false;
+  #closed = false;
+  #error: Error | undefined;
+  #wake: (() => void) | undefined;
 
   constructor(private readonly open: OpenStream) {
-    this.#reader = open.body.getReader();
+    const body = open.body;
+    body.on('data', (chunk: Buffer | string) => {
+      const lines = this.#splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (lines.length === 0) return;
+      for (const line of lines) this.#lines.push(line);
+      if (this.#lines.length - this.#head >= highWaterLines) body.pause();
+      this.#notify();
+    });
+    body.on('end', () => {
+      const rest = this.#splitter.end();
+      if (rest !== undefined) this.#lines.push(rest);
+      this.#ended = true;
+      this.#notify();
+    });
+    body.on('error', (err: unknown) => {
+      this.#error ??= err instanceof Error ? err : new Error(String(err));
+      this.#notify();
+    });
+    body.on('close', () => {
+      this.#ended = true;
+      this.#notify();
+    });
   }
 
   async next(inactivityTimeoutMs: number): Promise<StreamRead> {
     for (;;) {
-      const newline = this.#buffer.indexOf('\n');
-      if (newline >= 0) {
-        const line = this.#buffer.slice(0, newline).trim();
-        this.#buffer = this.#buffer.slice(newline + 1);
-        if (line !== '') return { type: 'line', line };
-        continue;
+      if (this.#head < this.#lines.length) {
+        const line = this.#lines[this.#head++] as string;
+        if (this.#head === this.#lines.length) {
+          this.#lines = [];
+          this.#head = 0;
+          if (!this.#ended && this.open.body.isPaused()) this.open.body.resume();
+        }
+        return { type: 'line', line };
       }
-      if (this.#ended) {
-        const rest = this.#buffer.trim();
-        this.#buffer = '';
-        return rest === '' ? { type: 'end' } : { type: 'line', line: rest };
-      }
-      const chunk = await this.readWithin(inactivityTimeoutMs);
-      if (chunk === 'silent') return { type: 'silent' };
-      if (chunk === undefined) {
-        this.#ended = true;
-        this.#buffer += this.#decoder.decode();
-      } else {
-        this.#buffer += this.#decoder.decode(chunk, { stream: true });
-      }
+      if (this.#closed) return { type: 'end' };
+      if (this.#error !== undefined) throw this.#error;
+      if (this.#ended) return { type: 'end' };
+      if (!(await this.#wait(inactivityTimeoutMs))) return { type: 'silent' };
     }
   }
 
   /** Aborts the request; idempotent. */
   close(): void {
+    this.#closed = true;
     this.open.close();
-    this.#reader.cancel().catch(() => undefined);
+    this.#notify();
   }
 
-  private async readWithin(timeoutMs: number): Promise<Uint8Array | undefined | 'silent'> {
-    let timer: NodeJS.Timeout | undefined;
-    const silence = new Promise<'silent'>((resolve) => {
-      timer = setTimeout(() => {
-        resolve('silent');
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Resolves true when something happened, false after `timeoutMs` of silence. */
+  #wait(timeoutMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve(false);
       }, timeoutMs);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
     });
-    try {
-      const result = await Promise.race([this.#reader.read(), silence]);
-      if (result === 'silent') return 'silent';
-      return result.done ? undefined : result.value;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

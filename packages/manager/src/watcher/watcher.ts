@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { ResourceKind } from '../kinds/resource-kind.js';
 import { actionOf } from '../rest/rest-client.js';
 import {
@@ -76,7 +77,7 @@ interface WatcherBaseOptions<T extends KubernetesObject> extends WatcherTuning, 
  */
 export type WatcherOptions<T extends KubernetesObject> = WatcherBaseOptions<T> &
   (
-    | { readonly kubeConfig: KubeConfig; readonly source?: undefined }
+    | { readonly kubeConfig: KubeConfigLike; readonly source?: undefined }
     | { readonly source: ListWatchSource; readonly kubeConfig?: undefined }
   );
 

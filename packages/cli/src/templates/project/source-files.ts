@@ -27,8 +27,8 @@ export function mainTs(options: ProjectOptions, header: string): NewFile {
  * reads as it does there: --metrics-bind-address, --health-probe-bind-address, --leader-elect, --metrics-secure,
  * --metrics-cert-path/-name/-key, --enable-http2, --kubeconfig and the --zap-* logging flags; --help lists them.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import {
+  type KubeConfig,
   KubeConfigError,
   loadKubeConfig,
   Manager,

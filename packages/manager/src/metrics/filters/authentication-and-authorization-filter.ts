@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeConfig, V1SubjectAccessReview, V1TokenReview, V1UserInfo } from '@kubernetes/client-node';
+import type { V1SubjectAccessReview, V1TokenReview, V1UserInfo } from '@kubernetes/client-node';
+import type { KubeConfigLike } from '../../kubeconfig/index.js';
 import type { Logger } from 'winston';
 import { ApiError } from '../../apierrors/api-error.js';
 import { RestClient } from '../../rest/rest-client.js';
@@ -16,7 +17,7 @@ export type MetricsFilter = (handler: RequestHandler) => RequestHandler;
 /** Options of {@link withAuthenticationAndAuthorization}. */
 export interface AuthenticationAndAuthorizationOptions {
   /** Whose API server reviews the tokens; the identity needs `create` on tokenreviews and subjectaccessreviews. */
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConfigLike;
   /** Denials at debug, failed reviews at error. Default: none. */
   readonly logger?: Logger;
   /**

@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, parseKubeConfig, type Cluster, type Context, type User } from './kube-config.js';
+import { inClusterKubeConfig, serviceAccountDir } from './in-cluster.js';
 
 /** Why a `--kubeconfig` that can't be read is the end, although $KUBECONFIG may name a good one. */
 const explicitOnly =
   ' (with --kubeconfig, neither $KUBECONFIG, the in-cluster config nor ~/.kube/config is tried)';
 
 /** Where a pod's ServiceAccount token is mounted (client-go's `rest.InClusterConfig` reads the same file). */
-const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const serviceAccountToken = `${serviceAccountDir}/token`;
 
 /**
  * No cluster could be configured: the message names the file that failed and why, or everything that was tried.
@@ -45,9 +46,7 @@ export function loadKubeConfig(path?: string, options: LoadKubeConfigOptions = {
     const host = env['KUBERNETES_SERVICE_HOST'] ?? '';
     const port = env['KUBERNETES_SERVICE_PORT'] ?? '';
     if (host !== '' && port !== '' && existsSync(serviceAccountToken)) {
-      const kc = new KubeConfig();
-      kc.loadFromCluster();
-      return kc;
+      return inClusterKubeConfig(env);
     }
     tried.push(
       host === '' || port === ''
@@ -71,14 +70,23 @@ export function loadKubeConfig(path?: string, options: LoadKubeConfigOptions = {
 
 /** The files merged as kubectl merges them (the first to set a name or the current context wins), then checked. */
 function loadFiles(files: readonly string[], what: string, note = ''): KubeConfig {
-  const merged = new KubeConfig();
+  const clusters = new Map<string, Cluster>();
+  const users = new Map<string, User>();
+  const contexts = new Map<string, Context>();
+  let currentContext = '';
   for (const file of files) {
     const kc = readKubeConfig(file, what, note);
-    if (!merged.currentContext) merged.setCurrentContext(kc.currentContext);
-    for (const cluster of kc.clusters) if (!merged.getCluster(cluster.name)) merged.addCluster(cluster);
-    for (const user of kc.users) if (!merged.getUser(user.name)) merged.addUser(user);
-    for (const context of kc.contexts) if (!merged.getContextObject(context.name)) merged.addContext(context);
+    if (!currentContext) currentContext = kc.currentContext;
+    for (const cluster of kc.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
+    for (const user of kc.users) if (!users.has(user.name)) users.set(user.name, user);
+    for (const context of kc.contexts) if (!contexts.has(context.name)) contexts.set(context.name, context);
   }
+  const merged = KubeConfig.fromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
   const names = files.join(delimiter);
   if (!merged.currentContext) throw new KubeConfigError(`${what} ${names} sets no current-context`);
   const context = merged.getContextObject(merged.currentContext);
@@ -99,15 +107,12 @@ function readKubeConfig(file: string, what: string, note: string): KubeConfig {
     throw new KubeConfigError(`cannot read ${what} ${file}: ${describe(err)}${note}`);
   }
   if (text.trim() === '') throw new KubeConfigError(`${what} ${file} is empty`);
-  const kc = new KubeConfig();
   try {
-    kc.loadFromString(text);
+    // Certificate, key and token file paths in a kubeconfig are relative to its own directory, as kubectl reads them.
+    return KubeConfig.fromOptions(parseKubeConfig(text, dirname(file)));
   } catch (err: unknown) {
     throw new KubeConfigError(`${what} ${file} is not a valid kubeconfig: ${describe(err)}`);
   }
-  // Certificate and key paths in a kubeconfig are relative to its own directory, as kubectl reads them.
-  kc.makePathsAbsolute(dirname(file));
-  return kc;
 }
 
 /** A file system or parse error in a few words, on one line. */

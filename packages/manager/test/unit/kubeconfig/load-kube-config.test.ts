@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KubeConfigError, loadKubeConfig } from '../../../src/flags/load-kube-config.js';
+import { KubeConfigError, loadKubeConfig } from '../../../src/kubeconfig/load-kube-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'load-kube-config-'));
 after(() => {
