@@ -11,8 +11,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
-import { ConfigMap, Controller, Manager, getControllerMetadata, newLogger } from '@spoke/manager';
+import {
+  ConfigMap,
+  Controller,
+  Manager,
+  getControllerMetadata,
+  loadKubeConfig,
+  newLogger,
+} from '@spoke/manager';
 import { SecretMirrorController } from '@spoke/secret-mirror';
 
 const { values } = parseArgs({
@@ -35,9 +41,8 @@ const BenchSecretMirror = Controller({ ...metadata, maxConcurrentReconciles })(
   class extends SecretMirrorController {},
 );
 
-const kubeConfig = new KubeConfig();
-if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
-else kubeConfig.loadFromDefault();
+// Spoke's own loader, as the tutorial's main.ts (Manager.create's default): client-node is never loaded.
+const kubeConfig = loadKubeConfig(values.kubeconfig);
 
 const manager = Manager.create({
   name: 'secret-mirror',
