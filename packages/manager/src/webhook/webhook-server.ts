@@ -178,6 +178,9 @@ export class WebhookServer {
           : { pollIntervalMs: this.#options.certPollIntervalMs }),
         onChange: (pair) => {
           this.#server?.setSecureContext({ ...pair, minVersion });
+          // Kept-alive connections would go on with the old certificate (the API server keeps them for 90 s):
+          // idle ones are closed so the next call handshakes with the new one.
+          this.#server?.closeIdleConnections();
         },
       });
     } catch (err: unknown) {
