@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { defineKind } from '../../../src/kinds/resource-kind.js';
 import { convert } from '../../../src/webhook/conversion.js';
-import { webhookFor, type WebhookDeclaration } from '../../../src/webhook/webhook-declaration.js';
+import { webhookFor } from '../../../src/webhook/webhook-declaration.js';
 import {
   BadReviewError,
   decodeAdmissionReview,
@@ -140,7 +140,7 @@ describe('convert', () => {
       },
     ],
   });
-  const registry = new Map([['g.example.com/K', declaration as WebhookDeclaration]]);
+  const registry = new Map([['g.example.com/K', declaration]]);
 
   it('converts through the hub both ways, setting the desired apiVersion', () => {
     const up = convert(registry, {
