@@ -419,7 +419,7 @@ export class WebhookServer {
         ...log,
         code: response.status?.code,
         reason: response.status?.reason,
-        message: response.status?.message,
+        denial: response.status?.message,
       });
     }
     return response;
