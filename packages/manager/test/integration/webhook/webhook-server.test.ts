@@ -63,6 +63,12 @@ const widgets = webhookFor(WidgetHub, {
       },
     },
   ],
+  // Admission for a custom kind: the API server converts a v1alpha1 request to the hub (v1) before calling it.
+  validator: {
+    validateCreate: (w: WidgetV1) => checkWidget(w),
+    validateUpdate: (_old: WidgetV1, w: WidgetV1) => checkWidget(w),
+    validateDelete: () => undefined,
+  },
 });
 
 const configMaps = webhookFor(ConfigMap, {
@@ -81,6 +87,15 @@ const configMaps = webhookFor(ConfigMap, {
   },
 });
 
+function checkWidget(w: WidgetV1): readonly string[] | undefined {
+  if ((w.spec?.replicas ?? 0) > 10)
+    throw new AdmissionDenied(`spec.replicas must be at most 10, not ${w.spec?.replicas ?? 0}`, {
+      code: 422,
+      reason: 'Invalid',
+    });
+  return undefined;
+}
+
 function check(cm: V1ConfigMap): readonly string[] | undefined {
   const data = cm.data ?? {};
   if ('boom' in data) throw new Error('boom: the validator crashed');
@@ -90,7 +105,11 @@ function check(cm: V1ConfigMap): readonly string[] | undefined {
 }
 
 /** A webhook configuration entry as `spoke manifests` writes them (service clientConfig; envtest rewrites it). */
-function configurationEntry(entry: AdmissionWebhookEntry) {
+function configurationEntry(
+  entry: AdmissionWebhookEntry,
+  rule = { apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] },
+  objectSelector: object = selector,
+) {
   return {
     name: entry.name,
     admissionReviewVersions: ['v1'],
@@ -98,10 +117,8 @@ function configurationEntry(entry: AdmissionWebhookEntry) {
     failurePolicy: entry.failurePolicy,
     timeoutSeconds: entry.timeoutSeconds,
     clientConfig: { service: { name: 'webhook-service', namespace: 'system', path: entry.path } },
-    rules: [
-      { apiGroups: [''], apiVersions: ['v1'], operations: entry.operations, resources: ['configmaps'] },
-    ],
-    objectSelector: selector,
+    rules: [{ ...rule, operations: entry.operations }],
+    objectSelector,
   };
 }
 
@@ -241,7 +258,14 @@ describe('webhooks: the manager serves admission and conversion to a real kube-a
           {
             apiVersion: 'admissionregistration.k8s.io/v1',
             metadata: { name: 'spoke-test-validating' },
-            webhooks: [configurationEntry(configMaps.validating as AdmissionWebhookEntry)],
+            webhooks: [
+              configurationEntry(configMaps.validating as AdmissionWebhookEntry),
+              configurationEntry(
+                widgets.validating as AdmissionWebhookEntry,
+                { apiGroups: [group], apiVersions: ['v1'], resources: ['widgets'] },
+                {},
+              ),
+            ],
           },
         ],
       },
@@ -404,6 +428,23 @@ describe('webhooks: the manager serves admission and conversion to a real kube-a
     ) as WidgetV1;
     assert.deepEqual(fastV1.spec, { replicas: 4, mode: 'fast' });
     assert.equal(fastV1.metadata?.annotations?.[modeAnnotation], undefined);
+  });
+
+  it('validates a custom kind in its hub version, whichever version the client wrote', async () => {
+    const tooBig = {
+      apiVersion: `${group}/v1alpha1`,
+      kind: 'Widget',
+      metadata: { name: 'too-big', namespace },
+      spec: { size: 11 },
+    };
+    const denied = await kubectl(['create', '-f', '-'], tooBig);
+    assert.notEqual(denied.code, 0);
+    assert.match(
+      denied.stderr,
+      /admission webhook "vwidget-v1\.webhook\.spoke\.test" denied the request: spec\.replicas must be at most 10, not 11/,
+    );
+    const fine = await kubectl(['create', '-f', '-'], { ...tooBig, spec: { size: 10 } });
+    assert.equal(fine.code, 0, fine.stderr);
   });
 
   it("counts requests in controller-runtime's webhook metrics", async () => {
