@@ -190,7 +190,11 @@ export class WebhookServer {
       );
     }
     const server = createServer({ ...watcher.current, minVersion }, (req, res) => {
-      void this.handle(req, res);
+      this.handle(req, res).catch((err: unknown) => {
+        // handle() answers every failure itself; this is a last guard, so no request can crash the process.
+        this.#logger.error('webhook: request failed', { error: errorMessage(err) });
+        res.destroy();
+      });
     });
     this.#server = server;
     this.#watcher = watcher;
