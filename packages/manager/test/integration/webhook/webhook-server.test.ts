@@ -291,10 +291,8 @@ describe('webhooks: the manager serves admission and conversion to a real kube-a
     const serving = await manager.serving();
     probeUrl = serving.healthProbeUrl ?? '';
     metricsUrl = serving.metricsUrl ?? '';
-    await eventually(() => {
-      assert.ok(manager.webhookServer.url);
-    }, 30_000);
-    webhookUrl = manager.webhookServer.url ?? '';
+    webhookUrl = serving.webhookUrl ?? '';
+    assert.equal(webhookUrl, `https://127.0.0.1:${installed.localServingPort}`);
     // The API server loads webhook configurations asynchronously: wait for a positive witness, a defaulted create.
     await eventually(
       async () => {
