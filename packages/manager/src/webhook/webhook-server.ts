@@ -157,6 +157,7 @@ export class WebhookServer {
   /** Loads (or, with `selfSigned`, makes) the certificate, starts watching it and listens; resolves once bound. */
   async start(): Promise<void> {
     if (this.#server) throw new Error('the webhook server was already started');
+    if (this.#stopping) throw new Error('the webhook server was stopped');
     const certDir = this.#options.certDir ?? defaultWebhookCertDir();
     const certPath = join(certDir, this.#options.certName ?? 'tls.crt');
     const keyPath = join(certDir, this.#options.keyName ?? 'tls.key');
