@@ -5,7 +5,7 @@
  * labels, reconcile, controller, handler, predicate, recorder, manager, flags, kubeconfig, healthz and log. Each
  * concept also has its own subpath, which holds the rest: `@spoke/manager/cache`, `/client/guard`, `/rest`,
  * `/watcher`, `/workqueue`, `/kubeconfig`, `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`,
- * `/clock`, `/testing`, `/webhook`.
+ * `/clock`, `/testing`, `/webhook`, `/certwatcher`.
  */
 export * from './kinds/index.js';
 export * from './apierrors/index.js';
