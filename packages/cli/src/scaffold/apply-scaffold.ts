@@ -89,6 +89,24 @@ export async function applyScaffold(
         edited.set(step.path, { before, content: next });
         break;
       }
+      case 'uncomment': {
+        const before = edited.get(step.path)?.before ?? readIfExists(file);
+        const current = edited.get(step.path)?.content ?? before;
+        if (before === undefined || current === undefined) {
+          problems.push(`cannot edit ${step.path}: it does not exist (spoke scaffolded it; restore it)`);
+          break;
+        }
+        const next = uncommentBlock(current, step.block, step.prefix ?? '#');
+        if (next === undefined) {
+          problems.push(
+            `cannot enable ${step.what} in ${step.path}: neither the commented section nor the enabled one is ` +
+              `there; add these lines by hand and run again:\n${step.block}`,
+          );
+          break;
+        }
+        edited.set(step.path, { before, content: next });
+        break;
+      }
       case 'rewrite':
         rewrites.push({
           path: step.path,
@@ -140,6 +158,30 @@ export function insertAboveMarker(
   const present = new Set(all.map((line) => line.trim()));
   const added = lines.filter((line) => !present.has(line.trim())).map((line) => indent + line);
   return [...all.slice(0, at), ...added, ...all.slice(at)].join('\n');
+}
+
+/**
+ * `text` with the commented copy of `block` (each line behind `prefix`, as `#- ../webhook` for `- ../webhook`)
+ * replaced by `block`; `text` itself when `block` is there already; undefined when neither is.
+ */
+export function uncommentBlock(text: string, block: string, prefix: string): string | undefined {
+  const lines = text.split('\n');
+  const wanted = block.replace(/\n$/, '').split('\n');
+  if (indexOfLines(lines, wanted) >= 0) return text;
+  const at = indexOfLines(
+    lines,
+    wanted.map((line) => `${prefix}${line}`),
+  );
+  if (at < 0) return undefined;
+  return [...lines.slice(0, at), ...wanted, ...lines.slice(at + wanted.length)].join('\n');
+}
+
+/** Where `wanted` starts as consecutive whole lines of `lines`, or -1. */
+function indexOfLines(lines: readonly string[], wanted: readonly string[]): number {
+  for (let at = 0; at + wanted.length <= lines.length; at++) {
+    if (wanted.every((line, i) => lines[at + i] === line)) return at;
+  }
+  return -1;
 }
 
 function readIfExists(file: string): string | undefined {

@@ -24,6 +24,22 @@ export interface Insertion {
   readonly lines: readonly string[];
 }
 
+/**
+ * A section of a file the user owns that the scaffold wrote commented out (kubebuilder's `[WEBHOOK]` sections of
+ * config/default/kustomization.yaml), enabled by removing its comment prefix, as kubebuilder's `UncommentCode`.
+ * Enabled already: nothing to do; neither commented nor enabled: the scaffold stops, naming the section.
+ */
+export interface Uncomment {
+  readonly kind: 'uncomment';
+  readonly path: string;
+  /** The section as it reads once enabled, several lines; each is in the file with `prefix` before it. */
+  readonly block: string;
+  /** Default `#`. */
+  readonly prefix?: string;
+  /** Names the section in an error: `the [WEBHOOK] resources`. */
+  readonly what: string;
+}
+
 /** A file the tool owns (`PROJECT`): replaced as a whole. */
 export interface Rewrite {
   readonly kind: 'rewrite';
@@ -32,4 +48,4 @@ export interface Rewrite {
 }
 
 /** One change a scaffold makes. A scaffold is a list of them, checked as a whole before any is written. */
-export type ScaffoldStep = NewFile | Insertion | Rewrite;
+export type ScaffoldStep = NewFile | Insertion | Uncomment | Rewrite;
