@@ -131,7 +131,8 @@ function assertWebhookSource(value: unknown, at: string): asserts value is Webho
     const path = entry['path'];
     if (typeof path !== 'string' || !path.startsWith('/'))
       throw new Error(`${eat} has no \`path\` starting with /`);
-    if (typeof entry['name'] !== 'string' || !String(entry['name']).includes('.')) {
+    const entryName = entry['name'];
+    if (typeof entryName !== 'string' || !entryName.includes('.')) {
       throw new Error(`${eat} has no fully qualified \`name\` (e.g. mwidget-v1.example.com)`);
     }
     if (entry['failurePolicy'] !== 'Fail' && entry['failurePolicy'] !== 'Ignore') {

@@ -65,11 +65,11 @@ describe('crdFromDefinition with several versions', () => {
       old?.additionalPrinterColumns?.map((c) => c.name),
       ['Size'],
     );
-    assert.deepEqual(stored?.subresources, {
+    assert.deepEqual(stored.subresources, {
       status: {},
       scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
     });
-    assert.equal(old?.subresources, undefined);
+    assert.equal(old.subresources, undefined);
     // No webhook converts it: the API server's default (None) applies, so no stanza is written.
     assert.equal(conversion, undefined);
   });
@@ -119,7 +119,7 @@ describe('crdFromDefinition with several versions', () => {
       versions: [v1, { ...v1alpha1, deprecated: true, deprecationWarning: 'use v1' }],
     });
     assert.equal(crd.spec.versions[1]?.deprecated, true);
-    assert.equal(crd.spec.versions[1]?.deprecationWarning, 'use v1');
+    assert.equal(crd.spec.versions[1].deprecationWarning, 'use v1');
     assert.equal(crd.spec.versions[0]?.deprecated, undefined);
     assert.match(
       rejection({ ...widget, versions: [v1, { ...v1alpha1, deprecationWarning: 'use v1' }] }).reason,
