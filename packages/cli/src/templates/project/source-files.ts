@@ -57,8 +57,12 @@ async function main(): Promise<void> {
     logger.error('unable to get kubeconfig', { error: error.message });
     process.exit(1);
   }
+  const options = managerOptionsFromFlags(flags, { leaderElectionId });
   const manager = Manager.create({
-    ...managerOptionsFromFlags(flags, { leaderElectionId }),
+    ...options,
+    // Without --webhook-cert-path, a run from your machine (\`make run\`): the webhook server makes itself a
+    // self-signed certificate. config/default passes the path of the certificate cert-manager issues.
+    webhookServer: { ...options.webhookServer, selfSigned: flags.webhookCertPath === undefined },
     name: '${options.projectName}',
     kubeConfig,
     logger,
@@ -155,9 +159,8 @@ export function testEnvironmentTs(header: string): NewFile {
   return tsFile(
     'test/support/test-environment.ts',
     header,
-    `import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { ControlPlane, eventually } from '@spoke/envtest';
+    `import { fileURLToPath } from 'node:url';
+import { ControlPlane } from '@spoke/envtest';
 import { Manager, newLogger, type ReconcilerClass, type WebhookDeclaration } from '@spoke/manager';
 
 /** What \`make manifests\` writes (\`make test\` runs it first), from dist/test/support/ to the project root. */
@@ -193,7 +196,7 @@ export interface TestEnvironmentOptions {
 /**
  * Starts etcd and kube-apiserver (binaries from \`make envtest\`: \`$SPOKE_ASSETS\`, \`$KUBEBUILDER_ASSETS\` or the
  * user cache), installs the CRDs, and starts a manager with \`controllers\` (and \`options.webhooks\`); resolves once
- * it reconciles and its webhook server accepts connections. Start one per test file, in \`before\`: a control plane
+ * it reconciles (its webhook server listens by then). Start one per test file, in \`before\`: a control plane
  * takes a few seconds to start.
  */
 export async function startTestEnvironment(
@@ -227,14 +230,13 @@ export async function startTestEnvironment(
     manager.register(...controllers);
     manager.registerWebhooks(...webhooks);
     const running = manager.start(stopping.signal);
-    const stopped = running.then(() => {
-      throw new Error('the manager stopped before it started reconciling');
-    });
-    await Promise.race([manager.elected(), stopped]);
-    if (webhooks.length > 0 && serving !== undefined) {
-      // The API server calls the webhooks from its first request on: wait until the server listens.
-      await Promise.race([listening(serving.localServingHost, serving.localServingPort), stopped]);
-    }
+    // The webhook server listens before the cache syncs, so once elected the API server can call it.
+    await Promise.race([
+      manager.elected(),
+      running.then(() => {
+        throw new Error('the manager stopped before it started reconciling');
+      }),
+    ]);
     return {
       controlPlane,
       manager,
@@ -249,20 +251,6 @@ export async function startTestEnvironment(
     await controlPlane.stop();
     throw error;
   }
-}
-
-/** Resolves once \`host:port\` accepts a TCP connection. */
-function listening(host: string, port: number): Promise<void> {
-  return eventually(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const socket = connect({ host, port }, () => {
-          socket.end();
-          resolve();
-        });
-        socket.on('error', reject);
-      }),
-  );
 }
 `,
   );

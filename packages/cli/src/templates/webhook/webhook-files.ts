@@ -176,7 +176,7 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
   it('defaults spec.foo to the name on create', async () => {
     const created = await api.create<${kind}>(object('defaulted', {}));
     assert.equal(created.spec?.foo, 'defaulted', 'the answer to the create');
-    const stored = await api.read<${kind}>(object('defaulted', {}));
+    const stored = await api.read<${kind}>(header('defaulted'));
     assert.equal(stored.spec?.foo, 'defaulted', 'the stored object');
   });
 
@@ -196,7 +196,7 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
       assert.match(body, /denied the request: spec\\.foo: Invalid value: \\\\?"forbidden\\\\?"/);
       return true;
     });
-    await assert.rejects(api.read(object('denied', {})), (error: unknown) => {
+    await assert.rejects(api.read(header('denied')), (error: unknown) => {
       assert.ok(error instanceof ApiException && error.code === 404, String(error));
       return true;
     });
@@ -205,7 +205,7 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
   it('allows a valid ${kind}, and an update to another valid one', async () => {
     await api.create<${kind}>(object('allowed', { foo: 'bar' }));
     const updated = await api.patch<${kind}>(
-      object('allowed', { foo: 'baz' }),
+      { ...header('allowed'), spec: { foo: 'baz' } },
       undefined,
       undefined,
       undefined,
@@ -222,7 +222,7 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
   it('serves a ${kind} created as ${v} in ${names.resource.version} too, and back unchanged', async () => {
     const header${v} = { apiVersion: '${spoke.apiVersion}', kind: '${kind}', metadata: { name: 'from-${v}'${namespace} } };
     await api.create({ ...header${v}, spec: { foo: 'converted' } });
-    const hub = await api.read<${kind}>(object('from-${v}', {}));
+    const hub = await api.read<${kind}>(header('from-${v}'));
     assert.equal(hub.apiVersion, ${kind}Kind.apiVersion);
     assert.equal(hub.spec?.foo, 'converted');
     const back = await api.read<${kind}>(header${v});
@@ -258,8 +258,12 @@ describe('the ${kind} webhooks', () => {
   });
   after(() => environment.stop());
 
+  function header(name: string): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
+    return { apiVersion: ${kind}Kind.apiVersion, kind: ${kind}Kind.kind, metadata: { name${namespace} } };
+  }
+
   function object(name: string, spec: ${kind}Spec): ${kind} {
-    return { apiVersion: ${kind}Kind.apiVersion, kind: ${kind}Kind.kind, metadata: { name${namespace} }, spec };
+    return { ...header(name), spec };
   }
 ${tests.join('')}});
 `,

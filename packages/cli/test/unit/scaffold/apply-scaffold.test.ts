@@ -24,7 +24,7 @@ describe('applying a scaffold', () => {
     const text = 'resources:\n- ../crd\n#- ../webhook\n#- ../certmanager\n# [PROMETHEUS]\n';
     const once = uncommentBlock(text, '- ../webhook\n- ../certmanager\n', '#');
     assert.equal(once, 'resources:\n- ../crd\n- ../webhook\n- ../certmanager\n# [PROMETHEUS]\n');
-    assert.equal(uncommentBlock(once ?? '', '- ../webhook\n- ../certmanager', '#'), once);
+    assert.equal(uncommentBlock(once, '- ../webhook\n- ../certmanager', '#'), once);
     // "#- ../webhook" holds "- ../webhook" but is not it: whole lines only.
     assert.equal(uncommentBlock('#- ../webhook\n', '- ../webhook', '#'), '- ../webhook\n');
     assert.equal(uncommentBlock(text, '- ../other', '#'), undefined);
