@@ -227,7 +227,7 @@ describe('a project scaffolded by spoke and built outside this repository', () =
             'guestbook-system/guestbook-serving-cert',
             kind,
           );
-          assert.deepEqual(configuration?.webhooks?.[0]?.clientConfig.service, {
+          assert.deepEqual(configuration.webhooks?.[0]?.clientConfig.service, {
             name: 'guestbook-webhook-service',
             namespace: 'guestbook-system',
             path: kind.startsWith('Mutating')

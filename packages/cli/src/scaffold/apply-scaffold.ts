@@ -107,6 +107,21 @@ export async function applyScaffold(
         edited.set(step.path, { before, content: next });
         break;
       }
+      case 'replace-line': {
+        const before = edited.get(step.path)?.before ?? readIfExists(file);
+        const current = edited.get(step.path)?.content ?? before;
+        if (before === undefined || current === undefined) {
+          problems.push(`cannot edit ${step.path}: it does not exist (spoke scaffolded it; restore it)`);
+          break;
+        }
+        const next = replaceLine(current, step.from, step.to);
+        if (next === undefined) {
+          problems.push(`cannot edit ${step.path}: it has neither \`${step.from}\` nor \`${step.to}\``);
+          break;
+        }
+        edited.set(step.path, { before, content: next });
+        break;
+      }
       case 'rewrite':
         rewrites.push({
           path: step.path,
@@ -174,6 +189,19 @@ export function uncommentBlock(text: string, block: string, prefix: string): str
   );
   if (at < 0) return undefined;
   return [...lines.slice(0, at), ...wanted, ...lines.slice(at + wanted.length)].join('\n');
+}
+
+/**
+ * `text` with its first line reading `from` (trimmed) replaced by `to`, indented as it was; `text` itself when a
+ * line reads `to` already; undefined when neither is there.
+ */
+export function replaceLine(text: string, from: string, to: string): string | undefined {
+  const lines = text.split('\n');
+  if (lines.some((line) => line.trim() === to.trim())) return text;
+  const at = lines.findIndex((line) => line.trim() === from.trim());
+  if (at < 0) return undefined;
+  const indent = /^\s*/.exec(lines[at] ?? '')?.[0] ?? '';
+  return [...lines.slice(0, at), indent + to.trim(), ...lines.slice(at + 1)].join('\n');
 }
 
 /** Where `wanted` starts as consecutive whole lines of `lines`, or -1. */

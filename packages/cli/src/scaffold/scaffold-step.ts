@@ -40,6 +40,18 @@ export interface Uncomment {
   readonly what: string;
 }
 
+/**
+ * One line of a file the user owns replaced by another (compared trimmed; the new line keeps the old one's
+ * indentation): how `create api` points `src/manifest-sources.ts` at a kind's versions once it has two. The new line
+ * there already: nothing to do; neither line there: the scaffold stops, naming both.
+ */
+export interface ReplaceLine {
+  readonly kind: 'replace-line';
+  readonly path: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** A file the tool owns (`PROJECT`): replaced as a whole. */
 export interface Rewrite {
   readonly kind: 'rewrite';
@@ -48,4 +60,4 @@ export interface Rewrite {
 }
 
 /** One change a scaffold makes. A scaffold is a list of them, checked as a whole before any is written. */
-export type ScaffoldStep = NewFile | Insertion | Uncomment | Rewrite;
+export type ScaffoldStep = NewFile | Insertion | Uncomment | ReplaceLine | Rewrite;

@@ -376,6 +376,10 @@ rules:
 resources:
 # The CRDs of config/crd/bases, generated from src/api by \`make manifests\`; \`spoke create api\` lists each here.
 ${yamlMarkers.crdResources}
+
+# [WEBHOOK] For a conversion webhook (\`spoke create webhook --conversion\` uncomments it): the Service in the CRDs'
+# conversion gets the name prefix and namespace of config/default, as the webhook Service does.
+${commented(sections.crdConfigurations)}
 `,
     ),
     file(

@@ -55,6 +55,11 @@ export const webhookSections = {
          index: 1
          create: true`,
   },
+  /** config/crd/kustomization.yaml: the CRDs' conversion Service, renamed and namespaced as the Service is. */
+  crdConfigurations: {
+    what: 'the [WEBHOOK] configurations of the CRDs',
+    block: 'configurations:\n- kustomizeconfig.yaml',
+  },
   validatingCa: caInjection(
     'ValidatingWebhookConfiguration',
     'a ValidatingWebhook (--programmatic-validation)',

@@ -9,7 +9,7 @@ import { apiNames } from '../../scaffold/scaffold-context.js';
 import type { ScaffoldStep } from '../../scaffold/scaffold-step.js';
 import { markers } from '../project/source-files.js';
 import { webhookSections, type WebhookSection } from '../project/webhook-sections.js';
-import { webhookConfigFiles } from './webhook-config-files.js';
+import { crdKustomizeConfig, webhookConfigFiles } from './webhook-config-files.js';
 import {
   conversionTs,
   webhookPath,
@@ -91,6 +91,17 @@ export function scaffoldWebhook(
       block: section.block,
       what: section.what,
     })),
+    ...(spokes.length > 0
+      ? [
+          crdKustomizeConfig(),
+          {
+            kind: 'uncomment' as const,
+            path: 'config/crd/kustomization.yaml',
+            block: webhookSections.crdConfigurations.block,
+            what: webhookSections.crdConfigurations.what,
+          },
+        ]
+      : []),
   ];
   const webhooks: ProjectWebhooks = {
     ...(options.defaulting ? { defaulting: true } : {}),
@@ -145,6 +156,14 @@ export function webhookConflict(project: ProjectFile, options: WebhookOptions): 
         `API first (${create(version)} --controller=false)`
       );
     }
+  }
+  const others = sameKind.filter((r) => r.api !== undefined && r.version !== options.version);
+  const unconverted = others.map((r) => r.version).filter((version) => !options.spokes.includes(version));
+  if (options.spokes.length > 0 && unconverted.length > 0) {
+    return (
+      `the conversion converts every version of the ${options.kind} CRD: add --spoke ${unconverted.join(',')} ` +
+      `(or remove ${unconverted.length === 1 ? 'that version' : 'those versions'} first)`
+    );
   }
   return undefined;
 }

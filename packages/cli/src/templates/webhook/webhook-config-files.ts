@@ -10,6 +10,30 @@ function labels(name: string, indent: string): string {
   return `${indent}app.kubernetes.io/name: ${name}\n${indent}app.kubernetes.io/managed-by: kustomize`;
 }
 
+/** config/crd/kustomizeconfig.yaml: where a CRD names the conversion webhook's Service, for kustomize. */
+export function crdKustomizeConfig(): NewFile {
+  return shared(
+    'config/crd/kustomizeconfig.yaml',
+    `# This file is for teaching kustomize how to substitute name and namespace reference in CRD
+nameReference:
+- kind: Service
+  version: v1
+  fieldSpecs:
+  - kind: CustomResourceDefinition
+    version: v1
+    group: apiextensions.k8s.io
+    path: spec/conversion/webhook/clientConfig/service/name
+
+namespace:
+- kind: CustomResourceDefinition
+  version: v1
+  group: apiextensions.k8s.io
+  path: spec/conversion/webhook/clientConfig/service/namespace
+  create: false
+`,
+  );
+}
+
 /**
  * kubebuilder's config/webhook (the configurations `make manifests` generates, the Service the API server calls),
  * config/certmanager (a self-signed Issuer and the serving Certificate), and the manager's patch that serves them.

@@ -221,6 +221,11 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
     tests.push(`
   it('serves a ${kind} created as ${v} in ${names.resource.version} too, and back unchanged', async () => {
     const header${v} = { apiVersion: '${spoke.apiVersion}', kind: '${kind}', metadata: { name: 'from-${v}'${namespace} } };
+    // Stored as the storage version: the API server had to convert, and its CRD converts through the webhook.
+    const crd = await environment.controlPlane.kubeConfig
+      .makeApiClient(ApiextensionsV1Api)
+      .readCustomResourceDefinition({ name: '${names.plural}.${names.group}' });
+    assert.equal(crd.spec.conversion?.strategy, 'Webhook');
     await api.create({ ...header${v}, spec: { foo: 'converted' } });
     const hub = await api.read<${kind}>(header('from-${v}'));
     assert.equal(hub.apiVersion, ${kind}Kind.apiVersion);
@@ -233,6 +238,7 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
   }
   const clientImports = [
     ...(kinds.validation ? ['ApiException'] : []),
+    ...(kinds.spokes.length > 0 ? ['ApiextensionsV1Api'] : []),
     'KubernetesObjectApi',
     ...(kinds.validation ? ['PatchStrategy'] : []),
   ];

@@ -171,6 +171,53 @@ describe('spoke create webhook', () => {
     assert.match(kustomization, /^ {9}kind: ValidatingWebhookConfiguration$/m);
   });
 
+  it('scaffolds a conversion per spoke, the hub in the declaration, and the CRD wiring', async () => {
+    const dir = await projectWithApi();
+    await ok(dir, api('v2', '--controller=false'));
+    await ok(dir, api('v1beta1', '--controller=false'));
+    const partial = await runSpoke(dir, webhook('v1', '--conversion', '--spoke', 'v2'));
+    assert.equal(partial.code, 1);
+    assert.match(
+      partial.stderr,
+      /the conversion converts every version of the Guestbook CRD: add --spoke v1beta1/,
+    );
+    const stdout = await ok(dir, webhook('v1', '--conversion', '--spoke', 'v2', '--spoke=v1beta1'));
+    for (const path of [
+      'src/api/webapp/v2/guestbook-conversion.ts',
+      'src/api/webapp/v1beta1/guestbook-conversion.ts',
+      'config/crd/kustomizeconfig.yaml',
+    ]) {
+      assert.match(stdout, new RegExp(`created ${path}\n`));
+    }
+    const source = read(dir, 'src/webhook/webapp/v1/guestbook-webhook.ts');
+    assert.doesNotMatch(source, /Defaulter|Validator/);
+    assert.match(source, /spokes: \[guestbookV2Conversion, guestbookV1beta1Conversion\],/);
+    assert.match(
+      source,
+      /import \{ guestbookV2Conversion \} from '\.\.\/\.\.\/\.\.\/api\/webapp\/v2\/guestbook-conversion\.js';/,
+    );
+    const conversion = read(dir, 'src/api/webapp/v2/guestbook-conversion.ts');
+    assert.match(
+      conversion,
+      /export const guestbookV2Conversion: SpokeConversion<HubGuestbook, Guestbook> = \{/,
+    );
+    assert.match(conversion, /from '\.\.\/v1\/guestbook-types\.js';/);
+    const test = read(dir, 'test/webhook/guestbook-webhook.test.ts');
+    assert.match(test, /it\('serves a Guestbook created as v2 in v1 too, and back unchanged'/);
+    assert.match(test, /it\('serves a Guestbook created as v1beta1 in v1 too, and back unchanged'/);
+    assert.match(read(dir, 'config/crd/kustomization.yaml'), /^configurations:\n- kustomizeconfig\.yaml$/m);
+    const kustomization = read(dir, 'config/default/kustomization.yaml');
+    assert.match(kustomization, /^ {9}kind: CustomResourceDefinition$/m);
+    assert.match(kustomization, /^# {9}kind: MutatingWebhookConfiguration$/m);
+    const hub = parseProjectFile(read(dir, 'PROJECT'), 'PROJECT').resources.find((r) => r.version === 'v1');
+    assert.deepEqual(hub?.webhooks, { conversion: true, spoke: ['v2', 'v1beta1'], webhookVersion: 'v1' });
+    assert.match(read(dir, 'PROJECT'), /conversion: true\n {6}spoke:\n {8}- v2\n {8}- v1beta1\n/);
+
+    // One hub per kind.
+    const again = await runSpoke(dir, webhook('v2', '--conversion', '--spoke', 'v1'));
+    assert.match(again.stderr, /Guestbook v1 is the hub of its conversion already: a kind has one hub/);
+  });
+
   it('refuses a kind that is not an API of the project, or has webhooks, writing nothing', async () => {
     const dir = await projectWithApi();
     const before = snapshot(dir);
