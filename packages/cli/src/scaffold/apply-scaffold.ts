@@ -73,6 +73,15 @@ export async function applyScaffold(
         }
         break;
       case 'insert': {
+        const planned = created.findIndex((c) => c.path === step.path);
+        const plannedWrite = created[planned];
+        if (plannedWrite !== undefined) {
+          // A file this scaffold creates: the lines go into what it will write.
+          const next = insertAboveMarker(plannedWrite.content, step.marker, step.lines);
+          if (next === undefined) throw new Error(`scaffold: ${step.path} has no ${step.marker} line`);
+          created[planned] = { ...plannedWrite, content: next };
+          break;
+        }
         const before = edited.get(step.path)?.before ?? readIfExists(file);
         const current = edited.get(step.path)?.content ?? before;
         if (before === undefined || current === undefined) {

@@ -9,7 +9,7 @@ import { apiNames } from '../../scaffold/scaffold-context.js';
 import type { ScaffoldStep } from '../../scaffold/scaffold-step.js';
 import { markers } from '../project/source-files.js';
 import { webhookSections, type WebhookSection } from '../project/webhook-sections.js';
-import { crdKustomizeConfig, webhookConfigFiles } from './webhook-config-files.js';
+import { crdKustomizeConfig, webhookConfigFiles, webhookManifestsMarker } from './webhook-config-files.js';
 import {
   conversionTs,
   webhookPath,
@@ -85,6 +85,16 @@ export function scaffoldWebhook(
       lines: [`${webhookVariable(names)},`],
     },
     ...webhookConfigFiles(project),
+    ...(options.defaulting || options.validation
+      ? [
+          {
+            kind: 'insert' as const,
+            path: 'config/webhook/kustomization.yaml',
+            marker: webhookManifestsMarker,
+            lines: ['- manifests.yaml'],
+          },
+        ]
+      : []),
     ...sections.map((section) => ({
       kind: 'uncomment' as const,
       path: defaultKustomization,

@@ -1,6 +1,9 @@
 import type { ProjectFile } from '../../project/project-file.js';
 import type { NewFile } from '../../scaffold/scaffold-step.js';
 
+/** Where `create webhook` lists config/webhook/manifests.yaml, which exists once there is an admission webhook. */
+export const webhookManifestsMarker = '# +spoke:scaffold:webhookmanifests';
+
 /** Shared by every webhook of the project: written by the first `create webhook`, kept after. */
 function shared(path: string, content: string): NewFile {
   return { kind: 'new', path, content, ifExists: 'skip' };
@@ -44,8 +47,9 @@ export function webhookConfigFiles(project: ProjectFile): NewFile[] {
     shared(
       'config/webhook/kustomization.yaml',
       `resources:
-# The MutatingWebhookConfiguration and ValidatingWebhookConfiguration, generated from src/webhook by \`make manifests\`.
-- manifests.yaml
+# The MutatingWebhookConfiguration and ValidatingWebhookConfiguration, generated from src/webhook by \`make manifests\`
+# once there is a defaulting or validating webhook (a conversion webhook is configured in its CRD).
+${webhookManifestsMarker}
 - service.yaml
 
 configurations:

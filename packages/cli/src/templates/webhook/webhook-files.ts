@@ -38,63 +38,68 @@ export function webhookTs(names: ApiNames, kinds: WebhookKinds, header: string):
   const managerImports = [
     ...(kinds.validation ? ['AdmissionDenied'] : []),
     'webhookFor',
-    ...(kinds.defaulting ? ['type CustomDefaulter'] : []),
+    ...(kinds.defaulting ? ['type AdmissionContext', 'type CustomDefaulter'] : []),
     ...(kinds.validation ? ['type CustomValidator', 'type ValidationResult'] : []),
   ];
   const spokeImports = kinds.spokes.map(
     (spoke) =>
       `import { ${conversionVariable(spoke)} } from '../../../api/${spoke.resource.group}/${spoke.resource.version}/${spoke.file}-conversion.js';`,
   );
+  const annotation = `
+/**
+ * The annotation of the example rules below: who created the ${kind}. A default no CRD can express (it comes from
+ * the request, not the object), and a rule CEL cannot check (it compares the old object's metadata with the new).
+ */
+export const ${variable}CreatedByAnnotation = '${names.group}/created-by';
+`;
   const defaulter = `
 /**
- * Sets the defaults of a ${kind} that a CRD default cannot express — one computed from the object itself, its
- * namespace or the user — before it is validated and stored (controller-runtime's CustomDefaulter). Change the object
- * in place: the manager answers the API server with the JSON patch of what changed. It runs on every create and
- * update, so it must leave an object that has its defaults as it is.
+ * Sets the defaults of a ${kind} that a CRD default cannot express — one computed from the request, the namespace or
+ * other objects — before it is validated and stored (controller-runtime's CustomDefaulter). Change the object in
+ * place: the manager answers the API server with the JSON patch of what changed. It runs on every create and update,
+ * so it must leave an object that has its defaults as it is.
  */
 export class ${kind}CustomDefaulter implements CustomDefaulter<${kind}> {
-  default(${variable}: ${kind}): void {
-    // TODO(user): the defaults. An example, which test/webhook/${names.file}-webhook.test.ts checks: foo, when
-    // unset, is the object's name.
-    ${variable}.spec ??= {};
-    ${variable}.spec.foo ??= ${variable}.metadata?.name ?? ${variable}.metadata?.generateName;
+  default(${variable}: ${kind}, ctx: AdmissionContext): void {
+    // TODO(user): your defaults. An example, which test/webhook/${names.file}-webhook.test.ts checks: the user who
+    // created the ${kind}, recorded in an annotation (whatever the client put there).
+    const user = ctx.request.userInfo.username;
+    if (ctx.request.operation !== 'CREATE' || user === undefined) return;
+    ${variable}.metadata ??= {};
+    ${variable}.metadata.annotations = { ...${variable}.metadata.annotations, [${variable}CreatedByAnnotation]: user };
   }
 }
 `;
   const validator = `
 /**
  * Checks a ${kind} beyond what the CRD's schema and CEL rules can (controller-runtime's CustomValidator): return to
- * allow, with warnings for the client (kubectl prints them); throw an AdmissionDenied to refuse, with a message the
- * client sees. Any other error is a bug: the API server gets a 500 and the request fails.
+ * allow, with warnings for the client (kubectl prints them: \`return ['spec.x is deprecated']\`); throw an
+ * AdmissionDenied to refuse, with a message the client sees. Any other error is a bug: the API server gets a 500 and
+ * the request fails.
  */
 export class ${kind}CustomValidator implements CustomValidator<${kind}> {
-  validateCreate(${variable}: ${kind}): ValidationResult {
-    return validate${kind}(${variable});
+  validateCreate(): ValidationResult {
+    // TODO(user): the rules of a new ${kind}.
+    return undefined;
   }
 
   validateUpdate(old${kind}: ${kind}, ${variable}: ${kind}): ValidationResult {
-    // TODO(user): rules on the change itself, comparing the old object with the new one; a warning for a change
-    // that is allowed but risky.
-    const warnings = validate${kind}(${variable}) ?? [];
-    if (old${kind}.spec?.foo !== undefined && ${variable}.spec?.foo !== old${kind}.spec.foo) {
-      return [...warnings, \`spec.foo changed from "\${old${kind}.spec.foo}" to "\${${variable}.spec?.foo ?? ''}"\`];
+    // TODO(user): the rules of a change. An example, which test/webhook/${names.file}-webhook.test.ts checks: who
+    // created the ${kind} cannot change.
+    const before = old${kind}.metadata?.annotations?.[${variable}CreatedByAnnotation];
+    const after = ${variable}.metadata?.annotations?.[${variable}CreatedByAnnotation];
+    if (before !== undefined && after !== before) {
+      throw new AdmissionDenied(
+        \`metadata.annotations[\${${variable}CreatedByAnnotation}]: Forbidden: it records who created the ${kind}, and cannot change\`,
+      );
     }
-    return warnings;
+    return undefined;
   }
 
   validateDelete(): ValidationResult {
     // TODO(user): called only with \`validateDeletes: true\` in the declaration below.
     return undefined;
   }
-}
-
-/** The rules of every ${kind}, new or changed. */
-function validate${kind}(${variable}: ${kind}): ValidationResult {
-  // TODO(user): your rules. An example, which test/webhook/${names.file}-webhook.test.ts checks.
-  if (${variable}.spec?.foo === 'forbidden') {
-    throw new AdmissionDenied('spec.foo: Invalid value: "forbidden": an example rule of ${names.file}-webhook.ts');
-  }
-  return undefined;
 }
 `;
   const options = [
@@ -116,7 +121,7 @@ import { ${typeImport} } from '${types}';
 ${spokeImports.join('\n')}
 
 // EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
-${kinds.defaulting ? defaulter : ''}${kinds.validation ? validator : ''}
+${kinds.defaulting || kinds.validation ? annotation : ''}${kinds.defaulting ? defaulter : ''}${kinds.validation ? validator : ''}
 /**
  * The webhooks of ${kind} ${names.resource.version}: main.ts serves them (src/webhook/index.ts lists them) and
  * \`make manifests\` writes their configuration to config/webhook/manifests.yaml${kinds.spokes.length > 0 ? ' and the conversion to the CRD' : ''}.
@@ -171,48 +176,44 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
   const namespace = names.namespaced ? ", namespace: 'default'" : '';
   const types = `../../src/api/${names.resource.group}/${names.resource.version}/${names.file}-types.js`;
   const tests: string[] = [];
+  const key = `${names.variable}CreatedByAnnotation`;
   if (kinds.defaulting) {
     tests.push(`
-  it('defaults spec.foo to the name on create', async () => {
-    const created = await api.create<${kind}>(object('defaulted', {}));
-    assert.equal(created.spec?.foo, 'defaulted', 'the answer to the create');
+  it('records who created a ${kind} in an annotation, whatever the client sent', async () => {
+    // The API server says who the test's client is.
+    const review = await environment.controlPlane.kubeConfig
+      .makeApiClient(AuthenticationV1Api)
+      .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const user = review.status?.userInfo?.username;
+    assert.ok(user !== undefined && user !== '');
+    const created = await api.create<${kind}>(object('defaulted', { [${key}]: 'someone-else' }));
+    assert.equal(created.metadata?.annotations?.[${key}], user, 'the answer to the create');
     const stored = await api.read<${kind}>(header('defaulted'));
-    assert.equal(stored.spec?.foo, 'defaulted', 'the stored object');
-  });
-
-  it('keeps a value the user set', async () => {
-    const created = await api.create<${kind}>(object('set', { foo: 'mine' }));
-    assert.equal(created.spec?.foo, 'mine');
+    assert.equal(stored.metadata?.annotations?.[${key}], user, 'the stored object');
   });
 `);
   }
   if (kinds.validation) {
     tests.push(`
-  it("denies a forbidden spec.foo with the validator's message, and stores nothing", async () => {
-    await assert.rejects(api.create<${kind}>(object('denied', { foo: 'forbidden' })), (error: unknown) => {
+  it("denies a change of who created a ${kind} with the validator's message, and keeps it", async () => {
+    await api.create<${kind}>(object('immutable', { [${key}]: 'alice' }));
+    const createdBy = (await api.read<${kind}>(header('immutable'))).metadata?.annotations?.[${key}];
+    assert.ok(createdBy !== undefined);
+    await assert.rejects(patch('immutable', { annotations: { [${key}]: 'mallory' } }), (error: unknown) => {
       assert.ok(error instanceof ApiException, String(error));
       assert.equal(error.code, 403);
       const body = typeof error.body === 'string' ? error.body : JSON.stringify(error.body);
-      assert.match(body, /denied the request: spec\\.foo: Invalid value: \\\\?"forbidden\\\\?"/);
+      assert.match(body, /denied the request: metadata\\.annotations\\[.*\\/created-by\\]: Forbidden: it records who created/);
       return true;
     });
-    await assert.rejects(api.read(header('denied')), (error: unknown) => {
-      assert.ok(error instanceof ApiException && error.code === 404, String(error));
-      return true;
-    });
+    const stored = await api.read<${kind}>(header('immutable'));
+    assert.equal(stored.metadata?.annotations?.[${key}], createdBy);
   });
 
-  it('allows a valid ${kind}, and an update to another valid one', async () => {
-    await api.create<${kind}>(object('allowed', { foo: 'bar' }));
-    const updated = await api.patch<${kind}>(
-      { ...header('allowed'), spec: { foo: 'baz' } },
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      PatchStrategy.MergePatch,
-    );
-    assert.equal(updated.spec?.foo, 'baz');
+  it('allows any other change', async () => {
+    await api.create<${kind}>(object('changed', { [${key}]: 'alice' }));
+    const updated = await patch('changed', { labels: { tier: 'gold' } });
+    assert.equal(updated.metadata?.labels?.['tier'], 'gold');
   });
 `);
   }
@@ -226,30 +227,35 @@ export function webhookTestTs(names: ApiNames, kinds: WebhookKinds, header: stri
       .makeApiClient(ApiextensionsV1Api)
       .readCustomResourceDefinition({ name: '${names.plural}.${names.group}' });
     assert.equal(crd.spec.conversion?.strategy, 'Webhook');
-    await api.create({ ...header${v}, spec: { foo: 'converted' } });
+    const created = await api.create<${kind}>({ ...header${v}, metadata: { ...header${v}.metadata, labels: { tier: 'gold' } } });
     const hub = await api.read<${kind}>(header('from-${v}'));
     assert.equal(hub.apiVersion, ${kind}Kind.apiVersion);
-    assert.equal(hub.spec?.foo, 'converted');
+    assert.deepEqual(hub.metadata?.labels, { tier: 'gold' });
+    assert.deepEqual(hub.spec, created.spec);
     const back = await api.read<${kind}>(header${v});
     assert.equal(back.apiVersion, '${spoke.apiVersion}');
-    assert.equal(back.spec?.foo, 'converted');
+    assert.deepEqual(back.spec, created.spec);
+    assert.deepEqual(back.metadata?.annotations, created.metadata?.annotations);
   });
 `);
   }
   const clientImports = [
     ...(kinds.validation ? ['ApiException'] : []),
     ...(kinds.spokes.length > 0 ? ['ApiextensionsV1Api'] : []),
+    ...(kinds.defaulting ? ['AuthenticationV1Api'] : []),
     'KubernetesObjectApi',
     ...(kinds.validation ? ['PatchStrategy'] : []),
   ];
+  const admission = kinds.defaulting || kinds.validation;
+  const webhookImport = admission ? `${key}, ${webhookVariable(names)}` : webhookVariable(names);
   return tsFile(
     `test/webhook/${names.file}-webhook.test.ts`,
     header,
     `import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ${clientImports.join(', ')} } from '@kubernetes/client-node';
-import { ${kind}Kind, type ${kind}, type ${kind}Spec } from '${types}';
-import { ${webhookVariable(names)} } from '../../src/webhook/${names.resource.group}/${names.resource.version}/${names.file}-webhook.js';
+import { ${kind}Kind, type ${kind} } from '${types}';
+import { ${webhookImport} } from '../../src/webhook/${names.resource.group}/${names.resource.version}/${names.file}-webhook.js';
 import { startTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
 
 // The API server calls the webhooks over TLS, as a cluster's would: envtest installs config/webhook/manifests.yaml
@@ -268,10 +274,32 @@ describe('the ${kind} webhooks', () => {
     return { apiVersion: ${kind}Kind.apiVersion, kind: ${kind}Kind.kind, metadata: { name${namespace} } };
   }
 
-  function object(name: string, spec: ${kind}Spec): ${kind} {
-    return { ...header(name), spec };
+${
+  admission
+    ? `
+  function object(name: string, annotations: Record<string, string>): ${kind} {
+    const { metadata, ...rest } = header(name);
+    return { ...rest, metadata: { ...metadata, annotations } };
   }
-${tests.join('')}});
+`
+    : ''
+}${
+      kinds.validation
+        ? `
+  function patch(name: string, metadata: { annotations?: Record<string, string>; labels?: Record<string, string> }): Promise<${kind}> {
+    const target = header(name);
+    return api.patch<${kind}>(
+      { ...target, metadata: { ...target.metadata, ...metadata } },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+  }
+`
+        : ''
+    }${tests.join('')}});
 `,
   );
 }

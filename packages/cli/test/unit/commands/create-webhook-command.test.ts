@@ -82,8 +82,19 @@ describe('spoke create webhook', () => {
     assert.match(index, /\[\n {2}guestbookWebhook,\n {2}\/\/ \+spoke:scaffold:webhooks\n\]/);
     const test = read(dir, 'test/webhook/guestbook-webhook.test.ts');
     assert.match(test, /startTestEnvironment\(\[\], \{ webhooks: \[guestbookWebhook\] \}\)/);
-    assert.match(test, /it\('defaults spec\.foo to the name on create'/);
-    assert.match(test, /it\("denies a forbidden spec\.foo with the validator's message/);
+    assert.match(test, /it\('records who created a Guestbook in an annotation, whatever the client sent'/);
+    assert.match(
+      test,
+      /it\("denies a change of who created a Guestbook with the validator's message, and keeps it"/,
+    );
+    // The example rules use metadata only: they compile whatever the spec becomes (the tutorial replaces foo).
+    assert.doesNotMatch(source, /foo/);
+    assert.doesNotMatch(test, /foo/);
+    assert.match(source, /export const guestbookCreatedByAnnotation = 'webapp\.example\.com\/created-by';/);
+    assert.match(
+      read(dir, 'config/webhook/kustomization.yaml'),
+      /^- manifests\.yaml\n# \+spoke:scaffold:webhookmanifests$/m,
+    );
 
     // config/default now deploys the webhooks: the sections are enabled, and the YAML is one document.
     const kustomization = read(dir, 'config/default/kustomization.yaml');
@@ -135,7 +146,8 @@ describe('spoke create webhook', () => {
     assert.doesNotMatch(source, /Defaulter/);
     assert.match(source, /validator: new GuestbookCustomValidator\(\),\n\}\);/);
     const test = read(dir, 'test/webhook/guestbook-webhook.test.ts');
-    assert.doesNotMatch(test, /defaults spec\.foo/);
+    assert.doesNotMatch(test, /it\('records who created/);
+    assert.doesNotMatch(test, /AuthenticationV1Api/);
     const kustomization = read(dir, 'config/default/kustomization.yaml');
     assert.match(kustomization, /^ {9}kind: ValidatingWebhookConfiguration$/m);
     assert.match(kustomization, /^# {9}kind: MutatingWebhookConfiguration$/m);
@@ -206,6 +218,9 @@ describe('spoke create webhook', () => {
     assert.match(test, /it\('serves a Guestbook created as v2 in v1 too, and back unchanged'/);
     assert.match(test, /it\('serves a Guestbook created as v1beta1 in v1 too, and back unchanged'/);
     assert.match(read(dir, 'config/crd/kustomization.yaml'), /^configurations:\n- kustomizeconfig\.yaml$/m);
+    // No admission webhook: no config/webhook/manifests.yaml to list (make manifests writes none).
+    assert.doesNotMatch(read(dir, 'config/webhook/kustomization.yaml'), /^- manifests\.yaml$/m);
+    assert.doesNotMatch(test, /function object\(/);
     const kustomization = read(dir, 'config/default/kustomization.yaml');
     assert.match(kustomization, /^ {9}kind: CustomResourceDefinition$/m);
     assert.match(kustomization, /^# {9}kind: MutatingWebhookConfiguration$/m);
