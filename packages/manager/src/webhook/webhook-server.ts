@@ -157,6 +157,7 @@ export class WebhookServer {
   /** Loads (or, with `selfSigned`, makes) the certificate, starts watching it and listens; resolves once bound. */
   async start(): Promise<void> {
     if (this.#server) throw new Error('the webhook server was already started');
+    if (this.#stopping) throw new Error('the webhook server was stopped');
     const certDir = this.#options.certDir ?? defaultWebhookCertDir();
     const certPath = join(certDir, this.#options.certName ?? 'tls.crt');
     const keyPath = join(certDir, this.#options.keyName ?? 'tls.key');
@@ -178,6 +179,9 @@ export class WebhookServer {
           : { pollIntervalMs: this.#options.certPollIntervalMs }),
         onChange: (pair) => {
           this.#server?.setSecureContext({ ...pair, minVersion });
+          // Kept-alive connections would go on with the old certificate (the API server keeps them for 90 s):
+          // idle ones are closed so the next call handshakes with the new one.
+          this.#server?.closeIdleConnections();
         },
       });
     } catch (err: unknown) {
@@ -187,7 +191,11 @@ export class WebhookServer {
       );
     }
     const server = createServer({ ...watcher.current, minVersion }, (req, res) => {
-      void this.handle(req, res);
+      this.handle(req, res).catch((err: unknown) => {
+        // handle() answers every failure itself; this is a last guard, so no request can crash the process.
+        this.#logger.error('webhook: request failed', { error: errorMessage(err) });
+        res.destroy();
+      });
     });
     this.#server = server;
     this.#watcher = watcher;
@@ -416,7 +424,7 @@ export class WebhookServer {
         ...log,
         code: response.status?.code,
         reason: response.status?.reason,
-        message: response.status?.message,
+        denial: response.status?.message,
       });
     }
     return response;

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { defineKind } from '../../../src/kinds/resource-kind.js';
+import { convert } from '../../../src/webhook/conversion.js';
+import { webhookFor } from '../../../src/webhook/webhook-declaration.js';
 import {
   BadReviewError,
   decodeAdmissionReview,
@@ -112,5 +116,66 @@ describe('decodeConversionReview', () => {
         decodeConversionReview(body({ ...review, request: { ...review.request, objects: [{ kind: 'K' }] } })),
       /objects\[0\] is not an object with apiVersion and kind/,
     );
+  });
+});
+
+describe('convert', () => {
+  const Hub = defineKind<KubernetesObject & { spec?: { replicas?: number } }>({
+    group: 'g.example.com',
+    version: 'v2',
+    kind: 'K',
+    plural: 'ks',
+    namespaced: true,
+  });
+  const V1 = defineKind<KubernetesObject & { spec?: { size?: number } }>({ ...Hub, version: 'v1' });
+  const declaration = webhookFor(Hub, {
+    spokes: [
+      {
+        kind: V1,
+        convertTo: (o) => {
+          const { spec, ...rest } = o as KubernetesObject & { spec?: { size?: number } };
+          return { ...rest, spec: { replicas: spec?.size ?? 0 } };
+        },
+        convertFrom: (o) => ({ ...o, spec: { size: o.spec?.replicas ?? 0 } }) as KubernetesObject,
+      },
+    ],
+  });
+  const registry = new Map([['g.example.com/K', declaration]]);
+
+  it('converts through the hub both ways, setting the desired apiVersion', () => {
+    const up = convert(registry, {
+      uid: 'u',
+      desiredAPIVersion: 'g.example.com/v2',
+      objects: [{ apiVersion: 'g.example.com/v1', kind: 'K', spec: { size: 2 } } as KubernetesObject],
+    });
+    assert.deepEqual(up, {
+      uid: 'u',
+      convertedObjects: [{ apiVersion: 'g.example.com/v2', kind: 'K', spec: { replicas: 2 } }],
+      result: { status: 'Success' },
+    });
+    const down = convert(registry, {
+      uid: 'u',
+      desiredAPIVersion: 'g.example.com/v1',
+      objects: up.convertedObjects,
+    });
+    assert.deepEqual(down.convertedObjects, [
+      { apiVersion: 'g.example.com/v1', kind: 'K', spec: { size: 2 } },
+    ]);
+  });
+
+  it('answers Failure, not a crash, for an unknown version or kind', () => {
+    const unknownVersion = convert(registry, {
+      uid: 'u',
+      desiredAPIVersion: 'g.example.com/v3',
+      objects: [{ apiVersion: 'g.example.com/v1', kind: 'K' }],
+    });
+    assert.equal(unknownVersion.result.status, 'Failure');
+    assert.match(unknownVersion.result.message ?? '', /version v3 is unknown: the hub is v2, the spokes v1/);
+    const unknownKind = convert(registry, {
+      uid: 'u',
+      desiredAPIVersion: 'g.example.com/v2',
+      objects: [{ apiVersion: 'g.example.com/v1', kind: 'Other' }],
+    });
+    assert.match(unknownKind.result.message ?? '', /no conversion is registered for Other/);
   });
 });
