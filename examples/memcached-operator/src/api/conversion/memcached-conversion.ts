@@ -79,8 +79,9 @@ function takeSavedFields(obj: MemcachedV1beta1): { servers?: ServersSpec } | und
     return undefined;
   }
   if (!isSavedFields(saved)) return undefined;
-  const annotations = { ...obj.metadata.annotations };
-  delete annotations[V1beta1FieldsAnnotation];
+  const annotations = Object.fromEntries(
+    Object.entries(obj.metadata.annotations).filter(([key]) => key !== V1beta1FieldsAnnotation),
+  );
   if (Object.keys(annotations).length === 0) delete obj.metadata.annotations;
   else obj.metadata.annotations = annotations;
   return saved;
