@@ -40,6 +40,8 @@ export interface ControlPlaneOptions {
    * `<dir>/logs/audit.log`, which `stop()` removes with the rest: name a file outside to keep it.
    */
   readonly auditLogPath?: string;
+  /** Webhooks served by the test process: see {@link WebhookInstallOptions}. Default none. */
+  readonly webhookInstallOptions?: WebhookInstallOptions;
 }
 
 /** Options of {@link ControlPlane.restartApiServer}. */
@@ -66,4 +68,39 @@ export interface ComponentInfo {
   readonly pid: number;
   /** Its combined stdout and stderr. */
   readonly logPath: string;
+}
+
+/**
+ * Webhooks for the test process to serve, as controller-runtime's envtest `WebhookInstallOptions`: `start()` issues a
+ * serving certificate for `localServingHost` signed by the test CA, points every webhook configuration and every CRD
+ * with a webhook conversion at `https://<localServingHost>:<localServingPort>`, and installs them, so the real
+ * kube-apiserver calls the test's webhook server over loopback.
+ */
+export interface WebhookInstallOptions {
+  /**
+   * Files or folders (their .yaml, .yml and .json files, not recursively) holding MutatingWebhookConfiguration and
+   * ValidatingWebhookConfiguration manifests, e.g. `config/webhook`; other kinds are skipped. Default: none.
+   */
+  readonly paths?: readonly string[];
+  /** MutatingWebhookConfiguration objects to install besides those in `paths`. */
+  readonly mutatingWebhooks?: readonly object[];
+  /** ValidatingWebhookConfiguration objects to install besides those in `paths`. */
+  readonly validatingWebhooks?: readonly object[];
+  /** The host the test's webhook server listens on and the API server calls. Default `127.0.0.1`. */
+  readonly localServingHost?: string;
+  /** Its port. Default a free one. */
+  readonly localServingPort?: number;
+}
+
+/** Where the test's webhook server must serve, as {@link ControlPlane.webhookInstallOptions} reports it. */
+export interface InstalledWebhookOptions {
+  readonly localServingHost: string;
+  readonly localServingPort: number;
+  /** Holds `tls.crt` and `tls.key`: the serving certificate the API server trusts (the test CA signed it). */
+  readonly localServingCertDir: string;
+  /** The CA (PEM) the webhook configurations name in `caBundle`. */
+  readonly caBundle: string;
+  /** The names of the webhook configurations installed. */
+  readonly mutatingWebhookConfigurations: readonly string[];
+  readonly validatingWebhookConfigurations: readonly string[];
 }

@@ -6,6 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type {
   ComponentInfo,
   ControlPlaneOptions,
+  InstalledWebhookOptions,
   RestartApiServerOptions,
   UserIdentity,
 } from './control-plane-options.js';
@@ -29,12 +30,18 @@ import {
   toArgs,
 } from './internal/component-flags.js';
 import { ComponentProcess } from './internal/component-process.js';
-import { installCRDs } from './internal/crd-installer.js';
+import { type CustomResourceDefinition, installCRDs } from './internal/crd-installer.js';
 import { freePorts } from './free-ports.js';
 import { type HttpsCaller, httpsRequest, type HttpsResponse } from './internal/https-request.js';
 import { buildKubeConfig, writeKubeConfig } from './internal/kubeconfig.js';
 import { kwokNode, kwokNodeLabel, kwokNodeName } from './internal/kwok-node.js';
 import { type Reaper, startReaper } from './internal/reaper.js';
+import {
+  installWebhooks,
+  prepareWebhookServing,
+  rewriteCrdConversion,
+  type WebhookServing,
+} from './internal/webhook-installer.js';
 
 const defaultStartTimeoutMs = 60_000;
 const adminUser = 'spoke-envtest-admin';
@@ -51,6 +58,8 @@ interface ControlPlaneState {
   readonly nodeNames: readonly string[];
   readonly startTimeoutMs: number;
   readonly reaper: Reaper;
+  readonly webhookServing?: WebhookServing;
+  readonly webhooks?: InstalledWebhookOptions;
 }
 
 /**
@@ -129,6 +138,15 @@ export class ControlPlane {
     return this.state.layout.audit?.logPath;
   }
 
+  /**
+   * With `webhookInstallOptions`: where the test's webhook server must listen and the directory of the certificate
+   * the API server trusts, e.g. `Manager.create({ webhookServer: { host: o.localServingHost, port:
+   * o.localServingPort, certDir: o.localServingCertDir } })`. Else `undefined`.
+   */
+  get webhookInstallOptions(): InstalledWebhookOptions | undefined {
+    return this.state.webhooks;
+  }
+
   /** The names of the simulated nodes (`kwok-node-0`, ...); empty with `nodes: 0`. */
   get nodeNames(): readonly string[] {
     return this.state.nodeNames;
@@ -194,10 +212,12 @@ export class ControlPlane {
    * Established and served by discovery. Returns the CRDs' names.
    */
   async installCRDs(paths: readonly string[]): Promise<string[]> {
+    const serving = this.state.webhookServing;
     return installCRDs(
       (method, path, body) => this.adminRequest(method, path, body),
       paths,
       this.state.startTimeoutMs,
+      serving === undefined ? undefined : (crd) => rewriteCrdConversion(crd, serving),
     );
   }
 
@@ -337,9 +357,26 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
     const request = (method: string, path: string, body?: unknown): Promise<HttpsResponse> =>
       httpsRequest(admin, method, path, body);
     const crdPaths = options.crdPaths ?? [];
-    // CRDs install while the other components start: neither needs the other.
-    await Promise.all([
-      crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs) : undefined,
+    const webhookOptions = options.webhookInstallOptions;
+    const webhookServing =
+      webhookOptions === undefined
+        ? undefined
+        : prepareWebhookServing(
+            dir,
+            ca,
+            webhookOptions.localServingHost ?? '127.0.0.1',
+            webhookOptions.localServingPort ?? (await freePorts(['webhook'])).webhook,
+          );
+    const rewrite =
+      webhookServing === undefined
+        ? undefined
+        : (crd: CustomResourceDefinition) => rewriteCrdConversion(crd, webhookServing);
+    // CRDs and webhooks install while the other components start: none needs another.
+    const [, webhooks] = await Promise.all([
+      crdPaths.length > 0 ? installCRDs(request, crdPaths, startTimeoutMs, rewrite) : undefined,
+      webhookOptions === undefined || webhookServing === undefined
+        ? undefined
+        : installWebhooks(request, webhookOptions, webhookServing, startTimeoutMs),
       nodes > 0 ? startNodeComponents(layout, ca, start, request, nodeNames, startTimeoutMs) : undefined,
     ]);
     return {
@@ -353,6 +390,8 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlaneStat
       nodeNames,
       startTimeoutMs,
       reaper,
+      ...(webhookServing === undefined ? {} : { webhookServing }),
+      ...(webhooks === undefined ? {} : { webhooks }),
     };
   } catch (error: unknown) {
     await cleanUp();

@@ -2,6 +2,8 @@ export { ControlPlane } from './control-plane.js';
 export type {
   ComponentInfo,
   ControlPlaneOptions,
+  InstalledWebhookOptions,
+  WebhookInstallOptions,
   RestartApiServerOptions,
   UserIdentity,
 } from './control-plane-options.js';

@@ -8,7 +8,7 @@ import { waitFor } from '../wait-for.js';
 export type AdminRequest = (method: string, path: string, body?: unknown) => Promise<HttpsResponse>;
 
 /** The parts of a CustomResourceDefinition that installing it needs. */
-interface CustomResourceDefinition {
+export interface CustomResourceDefinition {
   apiVersion: string;
   kind: 'CustomResourceDefinition';
   metadata: { name: string; resourceVersion?: string };
@@ -28,8 +28,9 @@ export async function installCRDs(
   request: AdminRequest,
   paths: readonly string[],
   timeoutMs: number,
+  transform: (crd: CustomResourceDefinition) => CustomResourceDefinition = (crd) => crd,
 ): Promise<string[]> {
-  const crds = paths.flatMap((path) => readCRDs(resolve(path)));
+  const crds = paths.flatMap((path) => readCRDs(resolve(path))).map(transform);
   await Promise.all(crds.map((crd) => apply(request, crd)));
   await Promise.all(crds.map((crd) => waitUntilServed(request, crd, timeoutMs)));
   return crds.map((crd) => crd.metadata.name);

@@ -11,6 +11,7 @@ export type ManagerOptionsFromFlags = Pick<
   | 'metricsKeyName'
   | 'healthProbeBindAddress'
   | 'leaderElection'
+  | 'webhookServer'
 >;
 
 /** Options of {@link managerOptionsFromFlags}. */
@@ -25,7 +26,8 @@ export interface ManagerOptionsFromFlagsOptions {
 /**
  * What the flags mean for {@link Manager.create}, as kubebuilder's `main.go` passes them to `ctrl.NewManager`:
  * `--metrics-bind-address`, `--metrics-secure`, `--metrics-cert-path/-name/-key` (the names only with a path),
- * `--health-probe-bind-address`, and `--leader-elect` with the given Lease name. Spread it into the options:
+ * `--health-probe-bind-address`, `--webhook-port` and `--webhook-cert-path/-name/-key` (the names only with a path),
+ * and `--leader-elect` with the given Lease name. Spread it into the options:
  * `Manager.create({ ...managerOptionsFromFlags(flags, { leaderElectionId }), name, kubeConfig, logger })`.
  * Throws when `--leader-elect` is given without a `leaderElectionId`, as controller-runtime refuses an empty ID.
  */
@@ -48,6 +50,12 @@ export function managerOptionsFromFlags(
           metricsKeyName: flags.metricsCertKey,
         }),
     healthProbeBindAddress: flags.healthProbeBindAddress,
+    webhookServer: {
+      port: flags.webhookPort,
+      ...(flags.webhookCertPath === undefined
+        ? {}
+        : { certDir: flags.webhookCertPath, certName: flags.webhookCertName, keyName: flags.webhookCertKey }),
+    },
     ...(flags.leaderElect && options.leaderElectionId
       ? { leaderElection: { id: options.leaderElectionId } }
       : {}),

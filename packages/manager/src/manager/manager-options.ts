@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
+import type { WebhookServerOptions } from '../webhook/webhook-server.js';
 
 /** Leader election of a manager: only the holder of the Lease `namespace/id` runs controllers. */
 export interface LeaderElectionOptions {
@@ -88,4 +89,9 @@ export interface ManagerOptions {
    * stops anyway. Default 30 s (Kubernetes' default termination grace period).
    */
   readonly gracefulShutdownTimeoutMs?: number;
+  /**
+   * The webhook server (HTTPS, default `:9443`), started with the manager on every replica once webhooks are
+   * registered (`registerWebhooks`); unused otherwise.
+   */
+  readonly webhookServer?: WebhookServerOptions;
 }

@@ -18,6 +18,8 @@ import { LeaderElectionLostError } from './leader-election-lost-error.js';
 import { ManagerServers, type ServingAddresses } from './manager-servers.js';
 import type { LeaderElectionOptions, ManagerOptions } from './manager-options.js';
 import { setupSignalHandler } from './signal-handler.js';
+import type { WebhookDeclaration } from '../webhook/webhook-declaration.js';
+import { WebhookServer } from '../webhook/webhook-server.js';
 
 export type { ServingAddresses } from './manager-servers.js';
 
@@ -64,6 +66,11 @@ export class Manager {
   readonly container: DependencyContainer;
   /** This replica's leader-election identity (also events' reportingInstance); the host name without election. */
   readonly identity: string;
+  /**
+   * The webhook server, controller-runtime's `mgr.GetWebhookServer()`: started by `start()` when webhooks are
+   * registered, stopped on shutdown (tests also stop it early to see what the API server does without it).
+   */
+  readonly webhookServer: WebhookServer;
   private readonly options: ManagerOptions;
   private readonly controllers: ControllerRegistry;
   private readonly servers: ManagerServers;
@@ -133,6 +140,10 @@ export class Manager {
       this.checkInformers();
     });
     this.servers.addHealthzCheck('informers', this.cache.livenessCheck);
+    this.webhookServer = new WebhookServer(
+      options.webhookServer ?? {},
+      this.logger.child({ component: 'webhook-server' }),
+    );
     this.electedPromise = new Promise((resolve) => (this.resolveElected = resolve));
   }
 
@@ -155,6 +166,21 @@ export class Manager {
   register(...classes: ReconcilerClass[]): this {
     if (this.started) throw new Error('register controllers before starting the manager');
     for (const cls of classes) this.controllers.register(cls);
+    return this;
+  }
+
+  /**
+   * Adds webhooks (declared with `webhookFor`) to the webhook server, which then starts with the manager, and the
+   * `webhook` readiness check (failing while the server is not serving). Throws after `start()`, and when two
+   * declarations share a path or convert the same kind.
+   */
+  registerWebhooks(...declarations: WebhookDeclaration[]): this {
+    if (this.started) throw new Error('register webhooks before starting the manager');
+    const first = !this.webhookServer.hasWebhooks;
+    for (const declaration of declarations) this.webhookServer.register(declaration);
+    // Every declaration has at least one webhook (webhookFor refuses an empty one).
+    if (first && declarations.length > 0)
+      this.servers.addReadyzCheck('webhook', this.webhookServer.startedChecker);
     return this;
   }
 
@@ -208,6 +234,17 @@ export class Manager {
     signal?.addEventListener('abort', onAbort, { once: true });
 
     await this.servers.start();
+    // Before the cache: a conversion webhook may be what the informers' lists need to be answered.
+    if (this.webhookServer.hasWebhooks) {
+      try {
+        await this.webhookServer.start();
+      } catch (err: unknown) {
+        signal?.removeEventListener('abort', onAbort);
+        await this.webhookServer.stop();
+        await this.servers.close();
+        throw err;
+      }
+    }
     const cacheStop = new AbortController();
     const cacheRun = this.cache.start(cacheStop.signal);
     const electorStop = new AbortController();
@@ -369,6 +406,7 @@ export class Manager {
     await electorRun;
     cacheStop.abort();
     await cacheRun;
+    await this.webhookServer.stop();
     await this.servers.close();
     this.logger.info('manager stopped');
   }

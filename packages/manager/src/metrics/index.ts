@@ -22,3 +22,4 @@ export {
   workqueueLongestRunningProcessor,
   workqueueRetries,
 } from './workqueue-metrics.js';
+export { webhookLatency, webhookRequestsTotal, webhookRequestsInFlight } from './webhook-metrics.js';

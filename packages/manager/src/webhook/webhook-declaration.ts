@@ -99,7 +99,11 @@ export type FailurePolicy = 'Fail' | 'Ignore';
 export interface AdmissionWebhookEntry {
   /** The path the manager serves it on, kubebuilder's scheme: `/mutate-<group with - for .>-<version>-<kind>`. */
   readonly path: string;
-  /** The webhook's name in its configuration, fully qualified: `m<kind>-<version>.<group>` (`v` for validating). */
+  /**
+   * The webhook's name in its configuration, fully qualified: `m<kind>-<version>.<group>` (`v` for validating); a
+   * group without a dot (the core group, `apps`) is suffixed `.k8s.io` (`mconfigmap-v1.core.k8s.io`), since the API
+   * server wants at least three labels.
+   */
   readonly name: string;
   readonly failurePolicy: FailurePolicy;
   readonly sideEffects: 'None' | 'NoneOnDryRun';
@@ -167,7 +171,9 @@ export function webhookFor<T extends KubernetesObject>(
   }
   const failurePolicy = options.failurePolicy ?? 'Fail';
   const timeoutSeconds = options.timeoutSeconds ?? 10;
-  const group = kind.group === '' ? 'core' : kind.group;
+  // The API server wants a name of three or more DNS labels: a built-in group (`''`, `apps`, `batch`) gets `.k8s.io`.
+  const group =
+    kind.group === '' ? 'core.k8s.io' : kind.group.includes('.') ? kind.group : `${kind.group}.k8s.io`;
   const lower = kind.kind.toLowerCase();
   const entry = (prefix: 'mutate' | 'validate', operations: AdmissionOperation[]): AdmissionWebhookEntry => ({
     path: webhookPath(prefix, kind),

@@ -15,6 +15,7 @@ describe('managerOptionsFromFlags', () => {
       metricsBindAddress: '0',
       secureMetrics: true,
       healthProbeBindAddress: ':8081',
+      webhookServer: { port: 9443 },
     });
   });
 
@@ -28,6 +29,7 @@ describe('managerOptionsFromFlags', () => {
       metricsBindAddress: ':8443',
       secureMetrics: true,
       healthProbeBindAddress: ':8081',
+      webhookServer: { port: 9443 },
       leaderElection: { id: 'x.example.com' },
     });
   });
@@ -37,7 +39,12 @@ describe('managerOptionsFromFlags', () => {
       managerOptionsFromFlags(
         flagsOf(['--metrics-cert-name=c.pem', '--metrics-cert-key=k.pem', '--metrics-secure=0']),
       ),
-      { metricsBindAddress: '0', secureMetrics: false, healthProbeBindAddress: ':8081' },
+      {
+        metricsBindAddress: '0',
+        secureMetrics: false,
+        healthProbeBindAddress: ':8081',
+        webhookServer: { port: 9443 },
+      },
     );
     assert.deepEqual(
       managerOptionsFromFlags(flagsOf(['--metrics-cert-path=/certs', '--metrics-cert-name=c.pem'])),
@@ -48,7 +55,20 @@ describe('managerOptionsFromFlags', () => {
         metricsCertName: 'c.pem',
         metricsKeyName: 'tls.key',
         healthProbeBindAddress: ':8081',
+        webhookServer: { port: 9443 },
       },
+    );
+  });
+
+  it('maps the webhook flags, the file names only with a directory', () => {
+    assert.deepEqual(
+      managerOptionsFromFlags(flagsOf(['--webhook-cert-name=c.pem', '--webhook-port=10250'])).webhookServer,
+      { port: 10250 },
+    );
+    assert.deepEqual(
+      managerOptionsFromFlags(flagsOf(['--webhook-cert-path=/certs', '--webhook-cert-key=k.pem']))
+        .webhookServer,
+      { port: 9443, certDir: '/certs', certName: 'tls.crt', keyName: 'k.pem' },
     );
   });
 

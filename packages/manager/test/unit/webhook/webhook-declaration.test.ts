@@ -37,6 +37,12 @@ describe('webhookFor', () => {
     assert.equal(webhookPath('validate', ConfigMap), '/validate-core-v1-configmap');
   });
 
+  it('names the webhooks of built-in groups with three labels, as the API server requires', () => {
+    const declaration = webhookFor(ConfigMap, { defaulter: { default: () => undefined } });
+    assert.equal(declaration.mutating?.name, 'mconfigmap-v1.core.k8s.io');
+    assert.equal(declaration.mutating.path, '/mutate-core-v1-configmap');
+  });
+
   it('refuses a declaration with nothing to serve', () => {
     assert.throws(() => webhookFor(Hub, {}), /give a defaulter, a validator or spokes/);
   });
