@@ -98,7 +98,7 @@ describe('the Memcached CRD (installed from config/crd/bases, with its webhooks)
     });
     assert.equal(replicated.spec?.proxy?.engine, 'Mcrouter');
     // The defaulter replaced the pinned Twemproxy image, which the user never set, with Mcrouter's.
-    assert.equal(replicated.spec?.proxy?.image, DefaultMcrouterImage);
+    assert.equal(replicated.spec.proxy.image, DefaultMcrouterImage);
   });
 
   it('serves the scale subresource, so kubectl scale and autoscalers work', async () => {
