@@ -44,9 +44,11 @@ async function main(): Promise<void> {
   const webhookHost = flags.extra['webhook-host'];
   const manager = Manager.create({
     ...options,
-    ...(options.webhookServer && webhookHost !== ''
-      ? { webhookServer: { ...options.webhookServer, host: webhookHost } }
-      : {}),
+    webhookServer: {
+      ...options.webhookServer,
+      ...(webhookHost === '' ? {} : { host: webhookHost }),
+      ...(flags.extra['webhook-self-signed'] ? { selfSigned: true } : {}),
+    },
     ...(options.leaderElection
       ? {
           leaderElection: {

@@ -53,6 +53,8 @@ function durationFlag(defaultMs: number, usage: string) {
  *   convert v1alpha1 objects, so only a manager on a cluster whose webhooks another process serves turns it off.
  * - `--webhook-host`: the address the webhook server listens on; default all interfaces (the Service calls the
  *   pod). Local runs and tests pass 127.0.0.1.
+ * - `--webhook-self-signed`: for `make run` against a cluster: a self-signed serving certificate instead of a
+ *   mounted one.
  */
 export const memcachedManagerFlags = {
   'log-level': valueFlag<LogLevel | undefined>({
@@ -82,4 +84,8 @@ export const memcachedManagerFlags = {
     'Serve the Memcached defaulting, validating and conversion webhooks (ENABLE_WEBHOOKS=false also disables them).',
   ),
   'webhook-host': stringFlag('', 'The address the webhook server listens on; empty for all interfaces.'),
+  'webhook-self-signed': boolFlag(
+    false,
+    'Local runs only: when --webhook-cert-path holds no certificate, write a self-signed one there.',
+  ),
 };
