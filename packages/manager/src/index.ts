@@ -4,7 +4,7 @@
  * The root exports what a controller author needs: kinds, the client and its helpers, API errors, conditions,
  * labels, reconcile, controller, handler, predicate, recorder, manager, flags, healthz and log. Each concept also has
  * its own subpath, which holds the rest: `@spoke/manager/cache`, `/client/guard`, `/rest`, `/watcher`, `/workqueue`,
- * `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`, `/clock`, `/testing`, `/webhook`.
+ * `/leaderelection`, `/metrics`, `/metrics/filters`, `/metrics/server`, `/clock`, `/testing`, `/webhook`, `/certwatcher`.
  */
 export * from './kinds/index.js';
 export * from './apierrors/index.js';

@@ -93,7 +93,8 @@ export function rewriteCrdConversion<T>(crd: T, serving: WebhookServing): T {
   };
 }
 
-function readConfigurations(path: string): Json[] {
+/** The Mutating/ValidatingWebhookConfigurations in a file or a folder's manifests; other kinds are skipped. */
+export function readConfigurations(path: string): Json[] {
   let files: string[];
   try {
     files = statSync(path).isDirectory()
@@ -128,7 +129,7 @@ function nameOf(configuration: Json): string {
 }
 
 /** The configuration with every webhook's clientConfig pointing at the local server. */
-function rewriteConfiguration(configuration: Json, serving: WebhookServing): Json {
+export function rewriteConfiguration(configuration: Json, serving: WebhookServing): Json {
   const webhooks = Array.isArray(configuration['webhooks']) ? (configuration['webhooks'] as unknown[]) : [];
   return {
     ...configuration,

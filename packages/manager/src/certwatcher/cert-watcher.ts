@@ -121,7 +121,15 @@ export class CertWatcher {
     this.#current = pair;
     this.#lastRejected = undefined;
     logger.info('certwatcher: loaded a new certificate', { cert: certPath, key: keyPath });
-    this.options.onChange?.(pair);
+    try {
+      this.options.onChange?.(pair);
+    } catch (err: unknown) {
+      // Called from a timer: a throw here would crash the process.
+      logger.error('certwatcher: applying the new certificate failed', {
+        cert: certPath,
+        error: errorMessage(err),
+      });
+    }
     return true;
   }
 

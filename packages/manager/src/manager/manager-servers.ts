@@ -17,6 +17,8 @@ export interface ServingAddresses {
   /** e.g. `http://127.0.0.1:8080`, `https://...` with `secureMetrics`; undefined when disabled. */
   readonly metricsUrl?: string;
   readonly healthProbeUrl?: string;
+  /** e.g. `https://127.0.0.1:9443` when webhooks are registered (set by the manager once its webhook server listens). */
+  readonly webhookUrl?: string;
 }
 
 /** What {@link ManagerServers} serve, from the manager's options. */

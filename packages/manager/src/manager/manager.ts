@@ -81,6 +81,8 @@ export class Manager {
   /** Aborted when the fence is set, with its error: controllers' writes in flight are aborted with it. */
   private readonly fenceSignal = new AbortController();
   private readonly electedPromise: Promise<void>;
+  private readonly servingPromise: Promise<ServingAddresses>;
+  private resolveServing!: (addresses: ServingAddresses) => void;
   private resolveElected!: () => void;
 
   private constructor(options: ManagerOptions) {
@@ -145,6 +147,7 @@ export class Manager {
       this.logger.child({ component: 'webhook-server' }),
     );
     this.electedPromise = new Promise((resolve) => (this.resolveElected = resolve));
+    this.servingPromise = new Promise((resolve) => (this.resolveServing = resolve));
   }
 
   /** A manager with `options`; nothing runs until {@link start}. */
@@ -201,9 +204,9 @@ export class Manager {
     return this;
   }
 
-  /** Resolves with the servers' URLs once they listen (early in `start`). */
+  /** Resolves with the servers' URLs once they listen (early in `start`), the webhook server's included. */
   serving(): Promise<ServingAddresses> {
-    return this.servers.serving();
+    return this.servingPromise;
   }
 
   /** Resolves once this manager leads (at once after sync without leader election), as controller-runtime's `Elected`. */
@@ -245,6 +248,11 @@ export class Manager {
         throw err;
       }
     }
+    const url = this.webhookServer.url;
+    this.resolveServing({
+      ...(await this.servers.serving()),
+      ...(url === undefined ? {} : { webhookUrl: url }),
+    });
     const cacheStop = new AbortController();
     const cacheRun = this.cache.start(cacheStop.signal);
     const electorStop = new AbortController();

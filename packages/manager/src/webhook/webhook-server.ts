@@ -157,6 +157,7 @@ export class WebhookServer {
   /** Loads (or, with `selfSigned`, makes) the certificate, starts watching it and listens; resolves once bound. */
   async start(): Promise<void> {
     if (this.#server) throw new Error('the webhook server was already started');
+    if (this.#stopping) throw new Error('the webhook server was stopped');
     const certDir = this.#options.certDir ?? defaultWebhookCertDir();
     const certPath = join(certDir, this.#options.certName ?? 'tls.crt');
     const keyPath = join(certDir, this.#options.keyName ?? 'tls.key');
@@ -190,7 +191,11 @@ export class WebhookServer {
       );
     }
     const server = createServer({ ...watcher.current, minVersion }, (req, res) => {
-      void this.handle(req, res);
+      this.handle(req, res).catch((err: unknown) => {
+        // handle() answers every failure itself; this is a last guard, so no request can crash the process.
+        this.#logger.error('webhook: request failed', { error: errorMessage(err) });
+        res.destroy();
+      });
     });
     this.#server = server;
     this.#watcher = watcher;
@@ -419,7 +424,7 @@ export class WebhookServer {
         ...log,
         code: response.status?.code,
         reason: response.status?.reason,
-        message: response.status?.message,
+        denial: response.status?.message,
       });
     }
     return response;

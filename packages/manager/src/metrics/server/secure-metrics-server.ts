@@ -1,12 +1,11 @@
-import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
-import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'winston';
+import { CertWatcher } from '../../certwatcher/cert-watcher.js';
 import { answeringErrors, serve, type RunningServer } from '../../internal/http/http-server.js';
 import type { RequestHandler } from '../filters/authentication-and-authorization-filter.js';
 import { generateSelfSignedCertificate } from './self-signed-certificate.js';
-import { errorMessage } from '../../internal/errors/error-message.js';
 
 /** Options of {@link SecureMetricsServer.listen}. */
 export interface SecureMetricsServerOptions {
@@ -46,7 +45,22 @@ export class SecureMetricsServer {
   /** Loads or makes the certificate, then listens; resolves once bound. */
   static async listen(options: SecureMetricsServerOptions): Promise<SecureMetricsServer> {
     const files = certificateFiles(options.certDir, options.certName, options.keyName);
-    const credentials = files ? readCredentials(files) : await generateSelfSignedCertificate();
+    // Set once listening; the watcher only calls back after start().
+    const listening: { server?: Server } = {};
+    const watcher = files
+      ? CertWatcher.load({
+          certPath: files.cert,
+          keyPath: files.key,
+          logger: options.logger,
+          pollIntervalMs: options.certPollIntervalMs ?? 10_000,
+          onChange: (pair) => {
+            listening.server?.setSecureContext({ ...pair, minVersion });
+            // A scraper's kept-alive connection would go on with the old certificate.
+            listening.server?.closeIdleConnections();
+          },
+        })
+      : undefined;
+    const credentials = watcher ? watcher.current : await generateSelfSignedCertificate();
     options.logger.info(
       files
         ? 'metrics: serving the certificate in the certificate directory'
@@ -54,11 +68,10 @@ export class SecureMetricsServer {
       files ? { cert: files.cert, key: files.key } : { certDir: options.certDir ?? '(none)' },
     );
     const server = createServer({ ...credentials, minVersion }, answeringErrors(options.handler));
+    listening.server = server;
     const running = await serve(server, options.address, 'https');
-    const stopWatching = files
-      ? watchCredentials(server, files, options.logger, options.certPollIntervalMs ?? 10_000)
-      : () => undefined;
-    return new SecureMetricsServer(running, credentials.cert, stopWatching);
+    watcher?.start();
+    return new SecureMetricsServer(running, credentials.cert, () => watcher?.stop());
   }
 
   /** e.g. `https://127.0.0.1:8443`. */
@@ -87,38 +100,4 @@ function certificateFiles(
   if (dir === undefined) return undefined;
   const files = { cert: join(dir, certName), key: join(dir, keyName) };
   return existsSync(files.cert) && existsSync(files.key) ? files : undefined;
-}
-
-function readCredentials(files: CertificateFiles): { cert: string; key: string } {
-  return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') };
-}
-
-/**
- * Serves new connections with the files' new contents once they change (cert-manager renewing a mounted Secret),
- * as controller-runtime's certwatcher; a half-written or mismatched pair is logged and the old one kept.
- */
-function watchCredentials(
-  server: Server,
-  files: CertificateFiles,
-  logger: Logger,
-  intervalMs: number,
-): () => void {
-  const reload = () => {
-    try {
-      const context: SecureContextOptions = { ...readCredentials(files), minVersion };
-      server.setSecureContext(context);
-      logger.info('metrics: reloaded the serving certificate', { cert: files.cert });
-    } catch (err: unknown) {
-      logger.warn('metrics: keeping the previous serving certificate', {
-        error: errorMessage(err),
-      });
-    }
-  };
-  const options = { interval: intervalMs, persistent: false };
-  watchFile(files.cert, options, reload);
-  watchFile(files.key, options, reload);
-  return () => {
-    unwatchFile(files.cert, reload);
-    unwatchFile(files.key, reload);
-  };
 }

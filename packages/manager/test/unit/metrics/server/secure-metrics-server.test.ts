@@ -127,7 +127,7 @@ describe('SecureMetricsServer', () => {
     writeFileSync(join(mismatched, 'tls.key'), b.key);
     await assert.rejects(
       SecureMetricsServer.listen({ address: loopback, handler, certDir: mismatched, logger: silent() }),
-      /key values mismatch/,
+      /the key does not match the certificate/,
     );
   });
 });
