@@ -5,6 +5,7 @@ import { UsageError } from '../cli/usage-error.js';
 import {
   apiVersionProblem,
   dnsSubdomainProblem,
+  kebabCase,
   kindProblem,
   pluralOf,
   pluralProblem,
@@ -135,9 +136,19 @@ existing file is never overwritten.`,
       ...result.created.map((path) => `  created ${path}`),
       ...result.updated.map((path) => `  updated ${path}`),
     ];
+    // A kind that converts already: its conversion must cover the new version too, or make manifests refuses.
+    const hub = options.resource
+      ? project.resources.find((r) => r.group === group && r.kind === kind && r.webhooks?.conversion === true)
+      : undefined;
+    const conversion =
+      hub === undefined
+        ? ''
+        : `Note: ${kind} ${hub.version} converts ${(hub.webhooks?.spoke ?? []).join(', ')}; convert ${version} too ` +
+          `(a SpokeConversion in src/api/${group}/${version}/, in the spokes of ` +
+          `src/webhook/${group}/${hub.version}/${kebabCase(kind)}-webhook.ts), or make manifests refuses the CRD.\n`;
     context.stdout(
       `${lines.join('\n')}\nNext: edit the types, then regenerate the manifests and run the tests:\n` +
-        '  make manifests\n  make test\n',
+        `  make manifests\n  make test\n${conversion}`,
     );
     return 0;
   },

@@ -231,6 +231,13 @@ describe('spoke create webhook', () => {
     // One hub per kind.
     const again = await runSpoke(dir, webhook('v2', '--conversion', '--spoke', 'v1'));
     assert.match(again.stderr, /Guestbook v1 is the hub of its conversion already: a kind has one hub/);
+
+    // Another version later: create api says the conversion must cover it.
+    const later = await ok(dir, api('v3', '--controller=false'));
+    assert.match(
+      later,
+      /Note: Guestbook v1 converts v2, v1beta1; convert v3 too \(a SpokeConversion in src\/api\/webapp\/v3\/, in the spokes of src\/webhook\/webapp\/v1\/guestbook-webhook\.ts\), or make manifests refuses the CRD\.\n$/,
+    );
   });
 
   it('refuses a kind that is not an API of the project, or has webhooks, writing nothing', async () => {
