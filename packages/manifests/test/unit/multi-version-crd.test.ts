@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import {
   crdFromDefinition,
+  loadManifestSources,
   StructuralSchemaError,
   type CustomResourceVersionSource,
   type MultiVersionCustomResourceSource,
@@ -139,5 +143,43 @@ describe('crdFromDefinition with several versions', () => {
       ],
     });
     assert.equal(error.resource, 'widgets.example.com/v1alpha1');
+  });
+});
+
+describe('loadManifestSources: a multi-version custom resource', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-versions-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let n = 0;
+  async function load(resource: string): Promise<unknown> {
+    const file = join(dir, `sources-${n++}.mjs`);
+    writeFileSync(file, `export const customResources = [${resource}];\nexport const controllers = [];\n`);
+    return (await loadManifestSources(file, () => assert.fail('no controller to read'))).customResources[0];
+  }
+  const names = `group: 'example.com', kind: 'Widget', plural: 'widgets', scope: 'Namespaced'`;
+
+  it('reads the versions form', async () => {
+    const loaded = await load(
+      `{ ${names}, versions: [{ name: 'v1', storage: true, schema: { type: 'object' } }] }`,
+    );
+    assert.deepEqual((loaded as MultiVersionCustomResourceSource).versions[0]?.name, 'v1');
+  });
+
+  it('names what is missing or mixed', async () => {
+    const cases: [string, RegExp][] = [
+      [`{ ${names} }`, /has neither a string `version` nor a `versions` array/],
+      [`{ ${names}, versions: [] }`, /`versions` must be a non-empty array/],
+      [`{ ${names}, version: 'v1', versions: [] }`, /has both `versions` and a top-level/],
+      [
+        `{ ${names}, versions: [{ name: 'v1', schema: {} }] }`,
+        /versions\[0\] \(v1\) has no boolean `storage`/,
+      ],
+      [
+        `{ ${names}, versions: [{ name: 'v1', storage: true }] }`,
+        /versions\[0\] \(v1\) has no `schema` object/,
+      ],
+    ];
+    for (const [source, message] of cases) await assert.rejects(load(source), message, source);
   });
 });
