@@ -85,7 +85,7 @@ cluster: build control-plane ## Start a simulated cluster (2 kwok nodes) in the 
 
 ##@ Deployment
 
-# The compiled module `make manifests` reads: it exports the operator's `customResources` and `controllers`.
+# The compiled module `make manifests` reads: it exports the operator's `customResources`, `controllers` and `webhooks`.
 MANIFESTS_MODULE ?= examples/memcached-operator/dist/src/manifest-sources.js
 SPOKE_MANIFESTS ?= node packages/manifests/dist/src/cli.js
 KUBECTL ?= kubectl
@@ -101,7 +101,7 @@ ifndef ignore-not-found
 endif
 
 .PHONY: manifests
-manifests: deps ## Generate the CRDs (config/crd/bases) and the manager's ClusterRole (config/rbac/role.yaml) from the code.
+manifests: deps ## Generate the CRDs (config/crd/bases), the manager's ClusterRole (config/rbac/role.yaml) and the webhook configurations (config/webhook/manifests.yaml) from the code.
 	tsc -b packages/manifests
 	$(SPOKE_MANIFESTS) --module $(MANIFESTS_MODULE) --crd-dir config/crd/bases --rbac-role config/rbac/role.yaml
 

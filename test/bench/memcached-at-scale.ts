@@ -309,6 +309,8 @@ async function runOnce(options: MemcachedAtScaleOptions, m: number): Promise<Mem
   const env = await ControlPlane.start({
     nodes,
     crdPaths: [join(repoRoot, 'config/crd/bases')],
+    // The operator serves its webhooks, as deployed: conversion of the v1alpha1 writes, defaulting, validation.
+    webhookInstallOptions: { paths: [join(repoRoot, 'config/webhook')] },
     apiServerFlags: {
       'audit-policy-file': join(dir, 'policy.yaml'),
       'audit-log-path': auditLog,
@@ -339,6 +341,15 @@ async function runOnce(options: MemcachedAtScaleOptions, m: number): Promise<Mem
       {
         logLevel: 'info',
         nodeOptions: deployment.nodeOptions,
+        ...(env.webhookInstallOptions
+          ? {
+              webhook: {
+                host: env.webhookInstallOptions.localServingHost,
+                port: env.webhookInstallOptions.localServingPort,
+                certDir: env.webhookInstallOptions.localServingCertDir,
+              },
+            }
+          : {}),
       },
     );
     const pid = operator.pid;

@@ -34,6 +34,7 @@ import { eventually } from './support/eventually.js';
 import { OperatorProcess } from './support/operator-process.js';
 
 const crdDir = fileURLToPath(new URL('../../../config/crd/bases', import.meta.url));
+const webhookDir = fileURLToPath(new URL('../../../config/webhook', import.meta.url));
 const namespace = 'e2e-memcached';
 const name = 'web';
 const key = { namespace, name };
@@ -261,15 +262,35 @@ async function assertReplacementRollouts(
   }
 }
 
+/** Where envtest expects the webhook server: the operator's --webhook-host/-port/-cert-path. */
+function webhookServing(): { host: string; port: number; certDir: string } {
+  const serving = env.webhookInstallOptions;
+  assert.ok(serving, 'envtest set up no webhook serving certificate');
+  return {
+    host: serving.localServingHost,
+    port: serving.localServingPort,
+    certDir: serving.localServingCertDir,
+  };
+}
+
 describe('memcached operator on the simulated cluster', () => {
   before(async () => {
-    env = await ControlPlane.start({ nodes: 2, crdPaths: [crdDir], auditPolicy });
+    // With the webhooks: the test writes v1alpha1, which the API server converts to v1beta1 (the storage version
+    // the operator reads) through the operator's own webhook server, and defaults and validates there.
+    env = await ControlPlane.start({
+      nodes: 2,
+      crdPaths: [crdDir],
+      auditPolicy,
+      webhookInstallOptions: { paths: [webhookDir] },
+    });
     client = new KubeClient({ kubeConfig: env.kubeConfig });
     await client.create(Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     operatorKubeconfig = join(env.dir, 'operator.kubeconfig');
     const identity = env.userKubeConfig({ name: operatorUser, groups: ['system:masters'] });
     writeFileSync(operatorKubeconfig, identity.exportConfig(), { mode: 0o600 });
-    operator = await OperatorProcess.start(operatorKubeconfig, `${env.dir}/operator.log`);
+    operator = await OperatorProcess.start(operatorKubeconfig, `${env.dir}/operator.log`, {
+      webhook: webhookServing(),
+    });
   });
 
   let failed = false;
@@ -489,7 +510,9 @@ describe('memcached operator on the simulated cluster', () => {
 
     await operator.stop();
     const restartedAt = Date.now();
-    operator = await OperatorProcess.start(operatorKubeconfig, `${env.dir}/operator.log`);
+    operator = await OperatorProcess.start(operatorKubeconfig, `${env.dir}/operator.log`, {
+      webhook: webhookServing(),
+    });
     // Every object is replayed to every controller on start: each reconciles web, then has nothing left to do.
     const reconciled = await eventually(
       'every controller to reconcile after the restart, then idle',

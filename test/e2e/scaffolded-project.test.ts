@@ -33,7 +33,7 @@ function userEnvironment(extraPath: readonly string[]): Record<string, string | 
 }
 
 describe('a project scaffolded by spoke and built outside this repository', () => {
-  it('packs, installs from the tarballs, inits, creates an API, builds, generates, tests and runs', async (t) => {
+  it('packs, installs from the tarballs, inits, creates an API and its webhooks, builds, generates, tests and runs', async (t) => {
     const started = Date.now();
     const timings: string[] = [];
     const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -83,7 +83,7 @@ describe('a project scaffolded by spoke and built outside this repository', () =
       }),
     );
     mkdirSync(project);
-    await step('spoke init, spoke create api', async () => {
+    await step('spoke init, spoke create api, spoke create webhook', async () => {
       await runCommand('spoke', ['init', '--domain', 'example.com', '--owner', 'The Guestbook Authors'], {
         cwd: project,
         env,
@@ -95,6 +95,41 @@ describe('a project scaffolded by spoke and built outside this repository', () =
           cwd: project,
           env,
         },
+      );
+      // A second version in the same CRD, reconciled by the first one's controller; the webhook converts.
+      await runCommand(
+        'spoke',
+        [
+          'create',
+          'api',
+          '--group',
+          'webapp',
+          '--version',
+          'v2',
+          '--kind',
+          'Guestbook',
+          '--controller=false',
+        ],
+        { cwd: project, env },
+      );
+      await runCommand(
+        'spoke',
+        [
+          'create',
+          'webhook',
+          '--group',
+          'webapp',
+          '--version',
+          'v1',
+          '--kind',
+          'Guestbook',
+          '--defaulting',
+          '--programmatic-validation',
+          '--conversion',
+          '--spoke',
+          'v2',
+        ],
+        { cwd: project, env },
       );
     });
     // What a user of a private registry writes; `make` may run npm install again, so it must resolve there too.
@@ -131,49 +166,140 @@ describe('a project scaffolded by spoke and built outside this repository', () =
     await step('make build lint manifests', () =>
       runCommand('make', ['build', 'lint', 'manifests'], { cwd: project, env }),
     );
-    await t.test('make manifests writes the CRD and a ClusterRole from the controller declaration', () => {
+    await t.test('make manifests writes the CRD, a ClusterRole and the webhook configurations', () => {
       const crd = readFileSync(join(project, 'config/crd/bases/webapp.example.com_guestbooks.yaml'), 'utf8');
       assert.match(crd, /name: guestbooks\.webapp\.example\.com/);
       assert.match(crd, /x-kubernetes-list-type: map/);
+      assert.match(crd, /conversion:\n {4}strategy: Webhook\n/);
+      assert.match(crd, /\n {4}name: v1\n(.*\n)*? {4}storage: true\n/);
+      assert.match(crd, /\n {4}name: v2\n(.*\n)*? {4}storage: false\n/);
       const role = readFileSync(join(project, 'config/rbac/role.yaml'), 'utf8');
       assert.match(role, /- guestbooks\n {2}verbs:\n {2}- get\n {2}- list\n {2}- watch/);
       assert.match(role, /- guestbooks\/status\n {2}verbs:\n {2}- get\n {2}- patch\n {2}- update/);
+      const webhooks = parseAllDocuments(
+        readFileSync(join(project, 'config/webhook/manifests.yaml'), 'utf8'),
+      ).map(
+        (doc) =>
+          doc.toJS() as {
+            kind: string;
+            webhooks: { name: string; clientConfig: { service: { path: string } } }[];
+          },
+      );
+      assert.deepEqual(
+        webhooks.map((w) => [w.kind, w.webhooks.map((h) => `${h.name} ${h.clientConfig.service.path}`)]),
+        [
+          [
+            'MutatingWebhookConfiguration',
+            ['mguestbook-v1.webapp.example.com /mutate-webapp-example-com-v1-guestbook'],
+          ],
+          [
+            'ValidatingWebhookConfiguration',
+            ['vguestbook-v1.webapp.example.com /validate-webapp-example-com-v1-guestbook'],
+          ],
+        ],
+      );
     });
 
     // What `make deploy` applies, rendered by kubectl's kustomize (deploying needs an image: no container engine here).
     const rendered = await step('kubectl kustomize config/default', () =>
       runCommand('kubectl', ['kustomize', 'config/default'], { cwd: project, env }),
     );
-    await t.test('config/default renders the manager, its RBAC and the CRD, prefixed and namespaced', () => {
-      const objects = parseAllDocuments(rendered).map(
-        (doc) => doc.toJS() as { kind: string; metadata: { name: string; namespace?: string } },
-      );
-      const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-      for (const name of [
-        'Namespace//guestbook-system',
-        'CustomResourceDefinition//guestbooks.webapp.example.com',
-        'ServiceAccount/guestbook-system/guestbook-controller-manager',
-        'ClusterRole//guestbook-manager-role',
-        'ClusterRoleBinding//guestbook-manager-rolebinding',
-        'Role/guestbook-system/guestbook-leader-election-role',
-        'ClusterRole//guestbook-guestbook-editor-role',
-        'Service/guestbook-system/guestbook-controller-manager-metrics-service',
-        'Deployment/guestbook-system/guestbook-controller-manager',
-      ]) {
-        assert.ok(names.includes(name), `${name} is not in ${names.join(', ')}`);
-      }
-      assert.match(
-        rendered,
-        /- --metrics-bind-address=:8443\n\s+- --leader-elect\n\s+- --health-probe-bind-address=:8081/,
-      );
-    });
+    await t.test(
+      'config/default renders the manager, its RBAC, the CRD and the webhooks, prefixed and namespaced',
+      () => {
+        const objects = parseAllDocuments(rendered).map(
+          (doc) =>
+            doc.toJS() as {
+              kind: string;
+              metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+              spec?: { dnsNames?: string[] };
+              webhooks?: { clientConfig: { service: { name: string; namespace: string } } }[];
+            },
+        );
+        const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+        for (const name of [
+          'Namespace//guestbook-system',
+          'CustomResourceDefinition//guestbooks.webapp.example.com',
+          'ServiceAccount/guestbook-system/guestbook-controller-manager',
+          'ClusterRole//guestbook-manager-role',
+          'ClusterRoleBinding//guestbook-manager-rolebinding',
+          'Role/guestbook-system/guestbook-leader-election-role',
+          'ClusterRole//guestbook-guestbook-editor-role',
+          'Service/guestbook-system/guestbook-controller-manager-metrics-service',
+          'Deployment/guestbook-system/guestbook-controller-manager',
+          'Service/guestbook-system/guestbook-webhook-service',
+          'Issuer/guestbook-system/guestbook-selfsigned-issuer',
+          'Certificate/guestbook-system/guestbook-serving-cert',
+          'MutatingWebhookConfiguration//guestbook-mutating-webhook-configuration',
+          'ValidatingWebhookConfiguration//guestbook-validating-webhook-configuration',
+        ]) {
+          assert.ok(names.includes(name), `${name} is not in ${names.join(', ')}`);
+        }
+        // cert-manager's certificate names the webhook Service, and its CA goes into both configurations, which call
+        // that Service: the wiring kustomize's replacements and name references make.
+        const certificate = objects.find((o) => o.kind === 'Certificate');
+        assert.deepEqual(certificate?.spec?.dnsNames, [
+          'guestbook-webhook-service.guestbook-system.svc',
+          'guestbook-webhook-service.guestbook-system.svc.cluster.local',
+        ]);
+        for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+          const configuration = objects.find((o) => o.kind === kind);
+          assert.equal(
+            configuration?.metadata.annotations?.['cert-manager.io/inject-ca-from'],
+            'guestbook-system/guestbook-serving-cert',
+            kind,
+          );
+          assert.deepEqual(configuration.webhooks?.[0]?.clientConfig.service, {
+            name: 'guestbook-webhook-service',
+            namespace: 'guestbook-system',
+            path: kind.startsWith('Mutating')
+              ? '/mutate-webapp-example-com-v1-guestbook'
+              : '/validate-webapp-example-com-v1-guestbook',
+          });
+        }
+        assert.match(rendered, /- --webhook-cert-path=\/tmp\/k8s-webhook-server\/serving-certs/);
+        assert.match(rendered, /containerPort: 9443\n\s+name: webhook-server/);
+        // The CRD converts through the same Service, with the same CA.
+        const crd = objects.find((o) => o.kind === 'CustomResourceDefinition') as
+          | {
+              metadata: { annotations?: Record<string, string> };
+              spec: { conversion?: { webhook?: { clientConfig?: { service?: unknown } } } };
+            }
+          | undefined;
+        assert.deepEqual(crd?.spec.conversion?.webhook?.clientConfig?.service, {
+          name: 'guestbook-webhook-service',
+          namespace: 'guestbook-system',
+          path: '/convert',
+        });
+        assert.equal(
+          crd.metadata.annotations?.['cert-manager.io/inject-ca-from'],
+          'guestbook-system/guestbook-serving-cert',
+        );
+        assert.match(
+          rendered,
+          /- --metrics-bind-address=:8443\n\s+- --leader-elect\n\s+- --health-probe-bind-address=:8081/,
+        );
+      },
+    );
 
     const tested = await step('make test', () => runCommand('make', ['test'], { cwd: project, env }));
-    await t.test("make test runs the generated controller's tests on the existing control plane", () => {
-      assert.match(tested, /\[control-plane\] reusing /, 'the control plane was not rebuilt');
-      assert.match(tested, /pass 2\b/);
-      assert.match(tested, /fail 0\b/);
-    });
+    await t.test(
+      "make test runs the generated controller's and webhooks' tests on the existing control plane",
+      () => {
+        assert.match(tested, /\[control-plane\] reusing /, 'the control plane was not rebuilt');
+        for (const name of [
+          'reports a new Guestbook Available for its generation',
+          'records who created a Guestbook in an annotation, whatever the client sent',
+          "denies a change of who created a Guestbook with the validator's message, and keeps it",
+          'serves a Guestbook created as v2 in v1 too, and back unchanged',
+        ]) {
+          // The spec reporter's ✔, or TAP's `ok N -` when the output is not a terminal.
+          assert.match(tested, new RegExp(`(✔|ok \\d+ -) ${name.replaceAll('.', '\\.')}`), name);
+        }
+        assert.match(tested, /pass 6\b/);
+        assert.match(tested, /fail 0\b/);
+      },
+    );
 
     await step('make install, make run, a sample Available', async () => {
       const controlPlane = await ControlPlane.start();
@@ -187,7 +313,11 @@ describe('a project scaffolded by spoke and built outside this repository', () =
       );
       const manager = spawn(
         'make',
-        ['run', 'RUN_ARGS=--leader-elect --health-probe-bind-address=0 --zap-log-level=info'],
+        // The webhook server on a free port, with the self-signed certificate of a run without --webhook-cert-path.
+        [
+          'run',
+          'RUN_ARGS=--leader-elect --health-probe-bind-address=0 --webhook-port=0 --zap-log-level=info',
+        ],
         {
           cwd: project,
           env: clusterEnv,
@@ -203,17 +333,31 @@ describe('a project scaffolded by spoke and built outside this repository', () =
         killGroup(manager, 'SIGKILL');
       });
       try {
-        await runCommand('kubectl', ['apply', '-k', 'config/samples'], { cwd: project, env: clusterEnv });
+        // v1, the storage version, and v1 by name: the API server prefers v2, which it could only convert through
+        // the webhook Service of a deployment (config/default), not reach on this host.
+        await runCommand('kubectl', ['apply', '-f', 'config/samples/webapp_v1_guestbook.yaml'], {
+          cwd: project,
+          env: clusterEnv,
+        });
         await runCommand(
           'kubectl',
-          ['wait', '--for=condition=Available', '--timeout=120s', 'guestbook/guestbook-sample'],
+          [
+            'wait',
+            '--for=condition=Available',
+            '--timeout=120s',
+            'guestbooks.v1.webapp.example.com/guestbook-sample',
+          ],
           { cwd: project, env: clusterEnv, timeoutMs: 130_000 },
         );
         const sample = JSON.parse(
-          await runCommand('kubectl', ['get', 'guestbook/guestbook-sample', '-o', 'json'], {
-            cwd: project,
-            env: clusterEnv,
-          }),
+          await runCommand(
+            'kubectl',
+            ['get', 'guestbooks.v1.webapp.example.com/guestbook-sample', '-o', 'json'],
+            {
+              cwd: project,
+              env: clusterEnv,
+            },
+          ),
         ) as { metadata: { generation: number }; status: { observedGeneration: number } };
         assert.equal(sample.status.observedGeneration, sample.metadata.generation);
       } catch (error: unknown) {
@@ -223,6 +367,9 @@ describe('a project scaffolded by spoke and built outside this repository', () =
       killGroup(manager, 'SIGTERM');
       await exited;
       assert.match(log, /starting manager/);
+      // The webhooks of src/webhook/index.ts were served, over the self-signed certificate of a local run.
+      assert.match(log, /serving webhooks/);
+      assert.match(log, /\/mutate-webapp-example-com-v1-guestbook/);
     });
   });
 });

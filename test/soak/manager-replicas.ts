@@ -92,6 +92,8 @@ export class ManagerReplica {
         '--metrics-secure=false',
         `--health-probe-bind-address=127.0.0.1:${probe}`,
         '--log-level=info',
+        // The harness serves the conversion (run-soak.ts): a replica's restarts must not take it down.
+        '--enable-webhooks=false',
       ],
       { stdio: ['ignore', log, log], env: { ...process.env, POD_NAMESPACE: options.namespace } },
     );

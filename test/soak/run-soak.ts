@@ -4,7 +4,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ControlPlane } from '@spoke/envtest';
-import { ClusterRole, ClusterRoleBinding, KubeClient, Namespace, Role, RoleBinding } from '@spoke/manager';
+import {
+  ClusterRole,
+  ClusterRoleBinding,
+  KubeClient,
+  Manager,
+  Namespace,
+  newLogger,
+  Role,
+  RoleBinding,
+} from '@spoke/manager';
+import { webhooks } from '@spoke/memcached-operator';
 import { parse } from 'yaml';
 import { readAuditLog, writeVerbs, type AuditedRequest } from '../support/audit-log.js';
 import { configMapCreations, type ConfigMapCreations } from './config-map-creations.js';
@@ -236,7 +246,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // Watches served by etcd itself: a forced compaction then reaches the informers as 410 Gone (the watch cache
     // would hide it behind its own history).
     apiServerFlags: { 'watch-cache': 'false' },
+    // The CRD's conversion pointed at this process (no admission configuration: the soak's spec changes are judged
+    // by the CRD's schema and CEL, as before the webhooks).
+    webhookInstallOptions: {},
   });
+  const conversion = await startConversionServer(env);
   const relay = await TcpRelay.start(Number(new URL(env.server).port));
   const admin = new KubeClient({ kubeConfig: env.kubeConfig });
   const intruder = new KubeClient({
@@ -326,6 +340,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     clearInterval(sampler);
     await replicas.stop();
     await relay.stop();
+    await conversion.stop();
     await env.stop();
   }
   const endedAt = Date.now();
@@ -464,4 +479,38 @@ async function waitForConvergence(
     await sleep(500);
   }
   return { at: undefined, problems };
+}
+
+/**
+ * The operator's webhooks served by the harness, not by the manager replicas (`--enable-webhooks=false`): the soak
+ * kills and pauses replicas, and envtest points the conversion at one port; the API server must convert v1alpha1
+ * (what the churn writes) to v1beta1 (what the replicas read) throughout.
+ */
+async function startConversionServer(env: ControlPlane): Promise<{ stop(): Promise<void> }> {
+  const serving = env.webhookInstallOptions;
+  if (serving === undefined) throw new Error('envtest set up no webhook serving certificate');
+  const manager = Manager.create({
+    kubeConfig: env.kubeConfig,
+    metricsBindAddress: '0',
+    healthProbeBindAddress: '0',
+    logger: newLogger({ level: 'warn' }),
+    webhookServer: {
+      host: serving.localServingHost,
+      port: serving.localServingPort,
+      certDir: serving.localServingCertDir,
+    },
+  });
+  manager.registerWebhooks(...webhooks);
+  const stopping = new AbortController();
+  const running = manager.start(stopping.signal);
+  for (let i = 0; !manager.webhookServer.serving; i++) {
+    if (i > 300) throw new Error('the conversion webhook server did not start');
+    await Promise.race([running, sleep(100)]);
+  }
+  return {
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
 }

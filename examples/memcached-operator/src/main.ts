@@ -17,6 +17,7 @@ import {
 import { memcachedManagerFlags } from './cmd/memcached-manager-flags.js';
 import { controllers } from './controllers/index.js';
 import { OperatorName } from './contract/labels.js';
+import { webhooks } from './webhooks/index.js';
 
 const leaderElectionId = 'memcached-operator.cache.spoke.dev';
 
@@ -40,8 +41,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const options = managerOptionsFromFlags(flags, { leaderElectionId });
+  const webhookHost = flags.extra['webhook-host'];
   const manager = Manager.create({
     ...options,
+    webhookServer: {
+      ...options.webhookServer,
+      ...(webhookHost === '' ? {} : { host: webhookHost }),
+      ...(flags.extra['webhook-self-signed'] ? { selfSigned: true } : {}),
+    },
     ...(options.leaderElection
       ? {
           leaderElection: {
@@ -57,8 +64,12 @@ async function main(): Promise<void> {
     logger,
   });
   manager.register(...controllers);
+  // As kubebuilder's main.go: on unless ENABLE_WEBHOOKS=false (or --enable-webhooks=false).
+  const webhooksEnabled = flags.extra['enable-webhooks'] && process.env['ENABLE_WEBHOOKS'] !== 'false';
+  if (webhooksEnabled) manager.registerWebhooks(...webhooks);
   logger.info('starting manager', {
     controllers: manager.controllerMetadata.map((c) => c.name),
+    webhooks: webhooksEnabled ? manager.webhookServer.paths : [],
     leaderElect: flags.leaderElect,
   });
   try {

@@ -2,17 +2,22 @@
 /**
  * `make run`: runs the operator against a cluster from this machine, as kubebuilder's `make run` does.
  *
- * - With a reachable cluster in the current kubeconfig: installs the CRD and runs the manager against it.
+ * - With a reachable cluster in the current kubeconfig: installs the CRD and runs the manager against it, its
+ *   webhook server on 127.0.0.1:9443 with a self-signed certificate (that cluster calls the webhooks it was
+ *   configured with: `make deploy`'s, through cert-manager).
  * - With none (or with `--simulated`): starts a simulated cluster (@spoke/envtest: etcd, kube-apiserver,
- *   kube-controller-manager, kube-scheduler and kwok nodes), installs the CRD, applies config/samples, and runs the
- *   manager; prints how to point kubectl at the cluster.
+ *   kube-controller-manager, kube-scheduler and kwok nodes) with the CRD and the webhook configurations pointed at
+ *   this machine (envtest's webhookInstallOptions), runs the manager, applies config/samples once it is ready; prints
+ *   how to point kubectl at the cluster.
  *
  * The manager runs in the foreground with readable logs; Ctrl-C stops it and, for a simulated cluster, the cluster.
  *
  *   node examples/memcached-operator/dist/src/run-local.js [--simulated] [--nodes 2] [--log-level info]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +31,8 @@ import { OperatorName } from './contract/labels.js';
 
 const repoRoot = new URL('../../../../', import.meta.url);
 const crdDir = fileURLToPath(new URL('config/crd/bases/', repoRoot));
+const webhookDir = fileURLToPath(new URL('config/webhook/', repoRoot));
+const readyzUrl = 'http://127.0.0.1:8081/readyz';
 const samplesDir = fileURLToPath(new URL('config/samples/', repoRoot));
 const buildScript = fileURLToPath(new URL('hack/control-plane/build.sh', repoRoot));
 const managerScript = fileURLToPath(new URL('main.js', import.meta.url));
@@ -105,8 +112,44 @@ async function installCrds(kc: KubeConfig): Promise<void> {
   throw new Error('the Memcached CRD did not become served');
 }
 
-/** Runs the manager binary in the foreground, its JSON log lines made readable; resolves with its exit code. */
-function runManager(kubeconfigPath: string | undefined, logLevel: string): Promise<number> {
+/** Where the manager's webhook server listens and finds its certificate. */
+interface WebhookServing {
+  readonly host: string;
+  readonly port: number;
+  readonly certDir: string;
+  /** Write a self-signed certificate into certDir (a real cluster does not call it: nothing to trust). */
+  readonly selfSigned: boolean;
+}
+
+/** A running manager: its exit code once it exits. */
+interface RunningManager {
+  readonly exited: Promise<number>;
+  /** SIGTERM, once: the manager drains and exits. */
+  stop(): void;
+}
+
+/** Resolves once the manager's /readyz answers 200 (webhook server serving, caches synced); rejects if it exits. */
+async function managerReady(manager: RunningManager): Promise<void> {
+  let exited: number | undefined;
+  void manager.exited.then((code) => (exited = code));
+  for (let i = 0; i < 600; i++) {
+    if (exited !== undefined) throw new Error(`the manager exited (${exited}) before it was ready`);
+    try {
+      if ((await fetch(readyzUrl)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the manager was not ready at ${readyzUrl} within 60 s`);
+}
+
+/** Runs the manager binary in the foreground, its JSON log lines made readable. */
+function runManager(
+  kubeconfigPath: string | undefined,
+  logLevel: string,
+  webhook: WebhookServing,
+): RunningManager {
   const args = [
     '--enable-source-maps',
     managerScript,
@@ -115,6 +158,10 @@ function runManager(kubeconfigPath: string | undefined, logLevel: string): Promi
     // Loopback only, read by this process: plain HTTP, no TokenReview round trips.
     '--metrics-secure=false',
     '--health-probe-bind-address=127.0.0.1:8081',
+    `--webhook-host=${webhook.host}`,
+    `--webhook-port=${webhook.port}`,
+    `--webhook-cert-path=${webhook.certDir}`,
+    ...(webhook.selfSigned ? ['--webhook-self-signed'] : []),
   ];
   if (kubeconfigPath) args.push(`--kubeconfig=${kubeconfigPath}`);
   // Its own process group, so that Ctrl-C reaches only this script, which then stops the manager exactly once
@@ -133,11 +180,14 @@ function runManager(kubeconfigPath: string | undefined, logLevel: string): Promi
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      resolve(code ?? 0);
-    }),
-  );
+  return {
+    stop,
+    exited: new Promise((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code ?? 0);
+      }),
+    ),
+  };
 }
 
 async function main(): Promise<void> {
@@ -155,7 +205,12 @@ async function main(): Promise<void> {
       `using the cluster of the current kubeconfig context "${existing.getCurrentContext()}" (${existing.getCurrentCluster()?.server ?? ''})`,
     );
     await installCrds(existing);
-    process.exit(await runManager(process.env['KUBECONFIG']?.split(':')[0], logLevel));
+    const certDir = mkdtempSync(join(tmpdir(), 'memcached-webhook-'));
+    const webhook = { host: '127.0.0.1', port: 9443, certDir, selfSigned: true };
+    say(
+      `webhooks served on https://127.0.0.1:9443 (self-signed); the cluster calls those it is configured with (make deploy)`,
+    );
+    process.exit(await runManager(process.env['KUBECONFIG']?.split(':')[0], logLevel, webhook).exited);
   }
 
   say(
@@ -167,23 +222,47 @@ async function main(): Promise<void> {
   const { ControlPlane } = await import('@spoke/envtest');
   const assetsDir = controlPlaneAssets();
   const started = Date.now();
-  const env = await ControlPlane.start({ nodes: Number(values.nodes), crdPaths: [crdDir], assetsDir });
+  // The API server converts v1alpha1 through the manager's webhook: envtest points the CRD's conversion and the
+  // webhook configurations at this machine, with a serving certificate it trusts.
+  const env = await ControlPlane.start({
+    nodes: Number(values.nodes),
+    crdPaths: [crdDir],
+    assetsDir,
+    webhookInstallOptions: { paths: [webhookDir] },
+  });
   say(
     `simulated cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${env.server} (${env.nodeNames.length} kwok nodes)`,
   );
-  const client = new KubeClient({ kubeConfig: env.kubeConfig });
-  for (const sample of readManifests<Memcached>(samplesDir)) {
-    // Samples carry no namespace, as kubebuilder's: they go where `kubectl apply -k` would put them.
-    const namespaced = structuredClone(sample);
-    namespaced.metadata ??= {};
-    namespaced.metadata.namespace ??= 'default';
-    await client.create(MemcachedKind, namespaced);
-    say(`created Memcached default/${sample.metadata?.name ?? ''} from config/samples`);
+  const serving = env.webhookInstallOptions;
+  if (serving === undefined) throw new Error('envtest did not set up the webhook serving certificate');
+  const manager = runManager(env.kubeconfigPath, logLevel, {
+    host: serving.localServingHost,
+    port: serving.localServingPort,
+    certDir: serving.localServingCertDir,
+    selfSigned: false,
+  });
+  try {
+    // The samples are v1alpha1: written once the manager serves the conversion (its /readyz says so).
+    await managerReady(manager);
+    const client = new KubeClient({ kubeConfig: env.kubeConfig });
+    for (const sample of readManifests<Memcached>(samplesDir)) {
+      // Samples carry no namespace, as kubebuilder's: they go where `kubectl apply -k` would put them.
+      const namespaced = structuredClone(sample);
+      namespaced.metadata ??= {};
+      namespaced.metadata.namespace ??= 'default';
+      await client.create(MemcachedKind, namespaced);
+      say(`created Memcached default/${sample.metadata?.name ?? ''} from config/samples`);
+    }
+  } catch (err: unknown) {
+    manager.stop();
+    await manager.exited;
+    await env.stop();
+    throw err;
   }
   say(
     `point kubectl at it:\n\n    export KUBECONFIG=${env.kubeconfigPath}\n    kubectl get memcached,statefulsets,deployments,configmaps,pods\n\n  Ctrl-C stops the manager and the cluster.\n`,
   );
-  const code = await runManager(env.kubeconfigPath, logLevel);
+  const code = await manager.exited;
   say('stopping the simulated cluster...');
   await env.stop();
   say('stopped, nothing left behind');

@@ -1,4 +1,5 @@
 import { createApiCommand } from './commands/create-api-command.js';
+import { createWebhookCommand } from './commands/create-webhook-command.js';
 import { envtestUseCommand } from './commands/envtest-use-command.js';
 import { initCommand } from './commands/init-command.js';
 import {
@@ -12,7 +13,7 @@ import {
 import { parseFlags } from './cli/parse-flags.js';
 import { UsageError } from './cli/usage-error.js';
 
-const commands: readonly Command[] = [initCommand, createApiCommand, envtestUseCommand];
+const commands: readonly Command[] = [initCommand, createApiCommand, createWebhookCommand, envtestUseCommand];
 
 const root: CommandGroup = {
   path: [],
@@ -25,8 +26,8 @@ const groups: readonly CommandGroup[] = [
   root,
   {
     path: ['create'],
-    summary: 'Scaffold a Kubernetes API',
-    description: 'Scaffold a Kubernetes API or its parts.',
+    summary: 'Scaffold a Kubernetes API or its webhooks',
+    description: 'Scaffold a Kubernetes API or its parts, or the webhooks of an API.',
   },
   {
     path: ['envtest'],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // spoke-manifests: writes the CRDs and the manager's ClusterRole generated from an operator's code.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findManifestDrift } from './find-manifest-drift.js';
 import { generateManifests } from './generate-manifests.js';
@@ -9,14 +9,17 @@ import { loadManifestSources } from './load-manifest-sources.js';
 
 const usage = `Usage: spoke-manifests --module <compiled module> [options]
 
-Generates structural CRDs and the manager's ClusterRole from a module that exports
-\`customResources\` (custom resource descriptions) and \`controllers\` (@Controller classes).
+Generates structural CRDs, the manager's ClusterRole and the webhook configurations from a module
+that exports \`customResources\` (custom resource descriptions), \`controllers\` (@Controller
+classes) and, optionally, \`webhooks\` (webhookFor(...) declarations).
 
 Options:
   --module <path>       the compiled module (a .js file or a package specifier)          (required)
   --crd-dir <dir>       where CRDs are written, one <group>_<plural>.yaml each  (default config/crd/bases)
   --rbac-role <file>    where the ClusterRole is written                 (default config/rbac/role.yaml)
   --role-name <name>    the ClusterRole's name                                  (default manager-role)
+  --webhook-manifests <file>  where the webhook configurations are written
+                                                        (default config/webhook/manifests.yaml)
   --check               write nothing; exit 1 if the files on disk differ from the generated ones
   --help                show this text
 `;
@@ -29,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
       'crd-dir': { type: 'string', default: 'config/crd/bases' },
       'rbac-role': { type: 'string', default: 'config/rbac/role.yaml' },
       'role-name': { type: 'string', default: 'manager-role' },
+      'webhook-manifests': { type: 'string', default: 'config/webhook/manifests.yaml' },
       check: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -47,8 +51,10 @@ async function main(argv: readonly string[]): Promise<number> {
     crdDir: values['crd-dir'],
     rbacRole: values['rbac-role'],
     roleName: values['role-name'],
+    webhookManifests: values['webhook-manifests'],
   });
-  const drift = findManifestDrift(files, '.');
+  // Scanned even when no webhook is declared, so that the last one removed takes its configuration with it.
+  const drift = findManifestDrift(files, '.', [posix.dirname(values['webhook-manifests'])]);
   if (values.check) {
     for (const { path, problem } of drift) process.stderr.write(`spoke-manifests: ${path}: ${problem}\n`);
     if (drift.length > 0)

@@ -14,8 +14,15 @@ export interface ManifestDrift {
  * Compares generated files with the tree under `root`: each must exist with exactly the generated content, and no
  * other generated file (one starting with the generator's header) may remain beside them — a CRD left behind by a
  * renamed resource would still be installed by kustomize.
+ *
+ * @param alsoScan - more directories where a generated file may be left over although none is generated there now
+ *   (config/webhook once the last webhook is gone)
  */
-export function findManifestDrift(files: readonly GeneratedFile[], root: string): ManifestDrift[] {
+export function findManifestDrift(
+  files: readonly GeneratedFile[],
+  root: string,
+  alsoScan: readonly string[] = [],
+): ManifestDrift[] {
   const drift: ManifestDrift[] = [];
   const expected = new Set(files.map((file) => file.path));
   for (const file of files) {
@@ -24,7 +31,7 @@ export function findManifestDrift(files: readonly GeneratedFile[], root: string)
     else if (readFileSync(onDisk, 'utf8') !== file.content)
       drift.push({ path: file.path, problem: 'differs' });
   }
-  for (const dir of new Set(files.map((file) => dirname(file.path)))) {
+  for (const dir of new Set([...files.map((file) => dirname(file.path)), ...alsoScan])) {
     if (!existsSync(resolve(root, dir))) continue;
     for (const name of readdirSync(resolve(root, dir)).sort()) {
       const path = `${dir}/${name}`;

@@ -1,9 +1,16 @@
-export type {
-  CustomResourceSource,
-  PrinterColumnSource,
-  ScaleSubresourceSource,
+export {
+  versionsOf,
+  type CustomResourceSource,
+  type CustomResourceNamesSource,
+  type CustomResourceVersionShape,
+  type CustomResourceVersionSource,
+  type MultiVersionCustomResourceSource,
+  type SingleVersionCustomResourceSource,
+  type PrinterColumnSource,
+  type ScaleSubresourceSource,
 } from './crd/custom-resource-source.js';
 export type {
+  CustomResourceConversion,
   CustomResourceDefinition,
   CustomResourceDefinitionVersion,
 } from './crd/custom-resource-definition.js';
@@ -11,7 +18,23 @@ export type { JSONSchemaProps, SchemaType, ValidationRule } from './crd/json-sch
 export { StructuralSchemaError } from './crd/structural-schema-error.js';
 export { toJSONSchemaProps } from './crd/to-json-schema-props.js';
 export { assertStructuralSchema } from './crd/assert-structural-schema.js';
-export { crdFromDefinition, crdFileName } from './crd/crd-from-definition.js';
+export {
+  crdFromDefinition,
+  crdFileName,
+  webhookService,
+  type CrdOptions,
+} from './crd/crd-from-definition.js';
+export type {
+  AdmissionOperationSource,
+  AdmissionWebhookSource,
+  WebhookKindSource,
+  WebhookSource,
+} from './webhook/webhook-source.js';
+export {
+  webhookConfigurations,
+  type AdmissionWebhook,
+  type WebhookConfiguration,
+} from './webhook/webhook-configurations.js';
 export type { ControllerRbacSource, RbacKind, RbacWriteTarget } from './rbac/controller-rbac-source.js';
 export type { ClusterRole, PolicyRule } from './rbac/policy-rule.js';
 export { normalizeRules } from './rbac/normalize-rules.js';
@@ -19,6 +42,7 @@ export { rbacFromControllers, type RbacOptions } from './rbac/rbac-from-controll
 export { toManifestYaml, generatedHeader } from './yaml/to-manifest-yaml.js';
 export {
   generateManifests,
+  defaultWebhookManifests,
   type GeneratedFile,
   type ManifestLayout,
   type ManifestSources,

@@ -25,6 +25,12 @@ export interface OperatorProcessOptions {
   readonly logLevel?: string;
   /** Node flags, as the Deployment's `NODE_OPTIONS` sets them (e.g. `--max-old-space-size=192`). Default none. */
   readonly nodeOptions?: string;
+  /**
+   * Where the webhook server listens and finds its certificate: envtest's `webhookInstallOptions` (the API server
+   * calls it there, trusting that certificate). Without it the webhooks are off (`--enable-webhooks=false`), for a
+   * cluster whose CRD converts nothing.
+   */
+  readonly webhook?: { readonly host: string; readonly port: number; readonly certDir: string };
 }
 
 /**
@@ -40,7 +46,7 @@ export class OperatorProcess {
     private readonly readyzUrl: string,
   ) {}
 
-  /** Starts the manager and resolves once its /readyz answers 200 (informers synced). */
+  /** Starts the manager and resolves once its /readyz answers 200 (informers synced, webhook server serving). */
   static async start(
     kubeconfigPath: string,
     logPath: string,
@@ -59,6 +65,13 @@ export class OperatorProcess {
         '--metrics-secure=false',
         `--health-probe-bind-address=127.0.0.1:${probePort}`,
         `--log-level=${options.logLevel ?? 'debug'}`,
+        ...(options.webhook === undefined
+          ? ['--enable-webhooks=false']
+          : [
+              `--webhook-host=${options.webhook.host}`,
+              `--webhook-port=${options.webhook.port}`,
+              `--webhook-cert-path=${options.webhook.certDir}`,
+            ]),
       ],
       {
         stdio: ['ignore', log, log],

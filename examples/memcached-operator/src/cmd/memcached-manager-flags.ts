@@ -1,4 +1,4 @@
-import { valueFlag } from '@spoke/manager';
+import { boolFlag, stringFlag, valueFlag } from '@spoke/manager';
 
 const logLevels = ['error', 'warn', 'info', 'debug'] as const;
 
@@ -48,6 +48,13 @@ function durationFlag(defaultMs: number, usage: string) {
  * - `--leader-elect-lease-duration`, `--leader-elect-renew-deadline`, `--leader-elect-retry-period`: the
  *   election's timings, as kube-controller-manager names them (kubebuilder's main.go sets them in code, if at all).
  *   Defaults are client-go's; shorter ones fail over sooner and cost more Lease writes (the chaos soak uses them).
+ * - `--enable-webhooks`: serve the defaulting, validating and conversion webhooks (default true). kubebuilder's
+ *   main.go reads `ENABLE_WEBHOOKS=false` for the same; both are honoured. Without them the API server cannot
+ *   convert v1alpha1 objects, so only a manager on a cluster whose webhooks another process serves turns it off.
+ * - `--webhook-host`: the address the webhook server listens on; default all interfaces (the Service calls the
+ *   pod). Local runs and tests pass 127.0.0.1.
+ * - `--webhook-self-signed`: for `make run` against a cluster: a self-signed serving certificate instead of a
+ *   mounted one.
  */
 export const memcachedManagerFlags = {
   'log-level': valueFlag<LogLevel | undefined>({
@@ -71,5 +78,14 @@ export const memcachedManagerFlags = {
   'leader-elect-retry-period': durationFlag(
     2_000,
     'With --leader-elect: how often the leader renews, and a standby tries to acquire.',
+  ),
+  'enable-webhooks': boolFlag(
+    true,
+    'Serve the Memcached defaulting, validating and conversion webhooks (ENABLE_WEBHOOKS=false also disables them).',
+  ),
+  'webhook-host': stringFlag('', 'The address the webhook server listens on; empty for all interfaces.'),
+  'webhook-self-signed': boolFlag(
+    false,
+    'Local runs only: when --webhook-cert-path holds no certificate, write a self-signed one there.',
   ),
 };

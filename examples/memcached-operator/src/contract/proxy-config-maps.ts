@@ -1,5 +1,5 @@
 import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
-import type { BackendStatus as StatusBackend } from '../api/v1alpha1/index.js';
+import type { BackendStatus as StatusBackend } from '../api/v1beta1/index.js';
 import { backendAddress, type ProxyConfig } from '../proxy/index.js';
 import { Annotations } from './annotations.js';
 

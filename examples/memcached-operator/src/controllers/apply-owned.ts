@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isControlledBy, keyOf, type Client, type EventRecorder, type ResourceKind } from '@spoke/manager';
-import type { Memcached } from '../api/v1alpha1/memcached.js';
+import type { Memcached } from '../api/v1beta1/memcached.js';
 import { OperatorName } from '../contract/labels.js';
 import { matchesDesired } from './matches-desired.js';
 

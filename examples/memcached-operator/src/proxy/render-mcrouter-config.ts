@@ -1,4 +1,4 @@
-import type { Topology } from '../api/v1alpha1/index.js';
+import type { Topology } from '../api/v1beta1/index.js';
 import { backendAddress, sortBackends, type Backend } from './backend.js';
 import { PoolName } from './render-twemproxy-config.js';
 

@@ -1,4 +1,4 @@
-import type { ProxyEngine, Topology } from '../api/v1alpha1/index.js';
+import type { ProxyEngine, Topology } from '../api/v1beta1/index.js';
 import { sortBackends, type Backend } from './backend.js';
 import { configHash } from './config-hash.js';
 import { renderMcrouterConfig } from './render-mcrouter-config.js';

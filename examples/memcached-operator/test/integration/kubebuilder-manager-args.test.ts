@@ -12,20 +12,23 @@ import { MemcachedKind } from '../../src/api/v1alpha1/memcached-kind.js';
 
 const repo = new URL('../../../../../', import.meta.url);
 const crdDir = fileURLToPath(new URL('config/crd/bases', repo));
+const webhookDir = fileURLToPath(new URL('config/webhook', repo));
 const managerMain = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
 /**
  * The manager's args in a kubebuilder v4 project's default Deployment, verbatim and in order:
  * testdata/project-v4/config/manager/manager.yaml (`--leader-elect`, `--health-probe-bind-address=:8081`) with
- * config/default/manager_metrics_patch.yaml adding `--metrics-bind-address=:8443` at args/0.
+ * config/default/manager_metrics_patch.yaml adding `--metrics-bind-address=:8443` at args/0, and
+ * config/default/manager_webhook_patch.yaml adding `--webhook-cert-path` at the end.
  */
 const kubebuilderArgs = [
   '--metrics-bind-address=:8443',
   '--leader-elect',
   '--health-probe-bind-address=:8081',
+  '--webhook-cert-path=/tmp/k8s-webhook-server/serving-certs',
 ];
 
-/** The Deployment's args as this repository's config/manager and config/default metrics patch make them. */
+/** The Deployment's args as this repository's config/manager and config/default metrics and webhook patches make them. */
 function repositoryArgs(): string[] {
   const deployment = parseAllDocuments(readFileSync(new URL('config/manager/manager.yaml', repo), 'utf8'))
     .map(
@@ -34,15 +37,18 @@ function repositoryArgs(): string[] {
     )
     .find((d) => d.kind === 'Deployment');
   const args = [...(deployment?.spec?.template.spec.containers[0]?.args ?? [])];
-  const patch = parse(readFileSync(new URL('config/default/manager_metrics_patch.yaml', repo), 'utf8')) as {
-    op: string;
-    path: string;
-    value: string;
-  }[];
-  for (const op of patch) {
+  const patch = ['manager_metrics_patch.yaml', 'manager_webhook_patch.yaml'].flatMap(
+    (file) =>
+      parse(readFileSync(new URL(`config/default/${file}`, repo), 'utf8')) as {
+        op: string;
+        path: string;
+        value: unknown;
+      }[],
+  );
+  for (const op of patch.filter((o) => o.path.includes('/args/'))) {
     const index = /\/containers\/0\/args\/(\d+|-)$/.exec(op.path)?.[1];
     assert.ok(op.op === 'add' && index !== undefined, `unexpected patch ${JSON.stringify(op)}`);
-    args.splice(index === '-' ? args.length : Number(index), 0, op.value);
+    args.splice(index === '-' ? args.length : Number(index), 0, String(op.value));
   }
   return args;
 }
@@ -67,13 +73,24 @@ describe('the bundled manager started with kubebuilder v4’s default Deployment
   let urls: { metrics: string; readyz: string };
 
   before(async () => {
-    env = await ControlPlane.start({ crdPaths: [crdDir] });
+    // The API server calls the webhooks (and the conversion) on loopback, trusting envtest's serving certificate.
+    env = await ControlPlane.start({ crdPaths: [crdDir], webhookInstallOptions: { paths: [webhookDir] } });
+    const serving = env.webhookInstallOptions;
+    assert.ok(serving);
     client = new KubeClient({ kubeConfig: env.kubeConfig });
-    // Only the bind addresses move, to free loopback ports: the flags are spelled as kubebuilder spells them.
+    // Only the bind addresses and the certificate's directory move, to free loopback ports and envtest's serving
+    // certificate (where cert-manager's Secret is mounted in a pod): the flags are spelled as kubebuilder spells them.
     const ports = await freePorts(['metrics', 'probe']);
-    const args = kubebuilderArgs.map((arg) =>
-      arg.replace(/=:8443$/, `=127.0.0.1:${ports.metrics}`).replace(/=:8081$/, `=127.0.0.1:${ports.probe}`),
-    );
+    const args = [
+      ...kubebuilderArgs.map((arg) =>
+        arg
+          .replace(/=:8443$/, `=127.0.0.1:${ports.metrics}`)
+          .replace(/=:8081$/, `=127.0.0.1:${ports.probe}`)
+          .replace(/^--webhook-cert-path=.*$/, `--webhook-cert-path=${serving.localServingCertDir}`),
+      ),
+      `--webhook-port=${serving.localServingPort}`,
+      `--webhook-host=${serving.localServingHost}`,
+    ];
     urls = {
       metrics: `https://127.0.0.1:${ports.metrics}/metrics`,
       readyz: `http://127.0.0.1:${ports.probe}/readyz`,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { ControlPlane } from '@spoke/envtest';
+import type { ControlPlane } from '@spoke/envtest';
 import { ApiError, KubeClient } from '@spoke/manager';
 import { MemcachedKind } from '../../src/api/v1alpha1/memcached-kind.js';
-import type { Memcached, MemcachedSpec } from '../../src/api/v1alpha1/index.js';
+import { DefaultMcrouterImage, type Memcached, type MemcachedSpec } from '../../src/api/v1alpha1/index.js';
+import { startWebhookCluster, type WebhookCluster } from '../support/webhook-cluster.js';
 
-const crdDir = fileURLToPath(new URL('../../../../../config/crd/bases', import.meta.url));
+let cluster: WebhookCluster;
 let env: ControlPlane;
 let client: KubeClient;
 
@@ -29,12 +29,14 @@ async function assertRejected(write: Promise<unknown>, message: RegExp): Promise
   });
 }
 
-describe('the Memcached CRD (installed from config/crd/bases) on a real API server', () => {
+// In v1alpha1, the version existing clients use; the API server converts to v1beta1 through the webhook.
+describe('the Memcached CRD (installed from config/crd/bases, with its webhooks) on a real API server', () => {
   before(async () => {
-    env = await ControlPlane.start({ crdPaths: [crdDir] });
+    cluster = await startWebhookCluster();
+    env = cluster.env;
     client = new KubeClient({ kubeConfig: env.kubeConfig });
   });
-  after(() => env.stop());
+  after(() => cluster.stop());
 
   it('fills in every default when the spec is omitted', async () => {
     const created = await client.create(MemcachedKind, memcached('defaults'));
@@ -43,7 +45,8 @@ describe('the Memcached CRD (installed from config/crd/bases) on a real API serv
       image: 'memcached:1.6.38-alpine',
       memoryMB: 64,
       topology: 'Sharded',
-      proxy: { engine: 'Mcrouter', replicas: 2 },
+      // The image is the defaulting webhook's: it depends on the engine, which a CRD default cannot express.
+      proxy: { engine: 'Mcrouter', replicas: 2, image: DefaultMcrouterImage },
     });
   });
 
@@ -94,6 +97,8 @@ describe('the Memcached CRD (installed from config/crd/bases) on a real API serv
       body: { spec: { topology: 'Replicated', proxy: { engine: 'Mcrouter' } } },
     });
     assert.equal(replicated.spec?.proxy?.engine, 'Mcrouter');
+    // The defaulter replaced the pinned Twemproxy image, which the user never set, with Mcrouter's.
+    assert.equal(replicated.spec.proxy.image, DefaultMcrouterImage);
   });
 
   it('serves the scale subresource, so kubectl scale and autoscalers work', async () => {

@@ -1,14 +1,19 @@
 import type { V1EndpointSlice } from '@kubernetes/client-node';
-import type { Memcached, MemcachedSpec } from '../../src/api/v1alpha1/index.js';
+import { convertToHub } from '../../src/api/conversion/memcached-conversion.js';
+import type { MemcachedSpec } from '../../src/api/v1alpha1/index.js';
+import type { Memcached } from '../../src/api/v1beta1/index.js';
 
-/** A Memcached as read from the API: with a uid and a generation. */
+/**
+ * A Memcached as the controllers read it from the API (v1beta1, with a uid and a generation), written with
+ * v1alpha1's flat spec and converted as the API server's conversion webhook would.
+ */
 export function memcached(spec: MemcachedSpec = {}, name = 'web'): Memcached {
-  return {
+  return convertToHub({
     apiVersion: 'cache.spoke.dev/v1alpha1',
     kind: 'Memcached',
     metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 },
     spec,
-  };
+  });
 }
 
 /** An endpoint of the headless Service, as the endpointslice controller writes it. */

@@ -1,7 +1,10 @@
-/** One flag of a command, as `--name value`, `--name=value`, or for a boolean `--name`, `--name=false`. */
+/**
+ * One flag of a command, as `--name value`, `--name=value`, or for a boolean `--name`, `--name=false`; a `strings`
+ * flag is pflag's StringSlice: repeated (`--spoke v1 --spoke v2`) or comma-separated (`--spoke v1,v2`).
+ */
 export interface FlagSpec {
   readonly name: string;
-  readonly type: 'string' | 'boolean';
+  readonly type: 'string' | 'boolean' | 'strings';
   /** One letter, for `-x`. */
   readonly short?: string;
   /** Shown in the usage as `--name <placeholder>`; default `string`. */
@@ -15,6 +18,8 @@ export interface FlagSpec {
 export interface ParsedFlags {
   string(name: string): string | undefined;
   boolean(name: string): boolean;
+  /** Every value of a `strings` flag, in order; empty when absent. */
+  strings(name: string): readonly string[];
   /** Whether the flag was on the command line (as opposed to its default). */
   given(name: string): boolean;
 }
@@ -66,7 +71,10 @@ export function commandUsage(command: Command): string {
   const flags = flagsWithHelp(command);
   const rows = flags.map((flag) => {
     const short = flag.short === undefined ? '    ' : `-${flag.short}, `;
-    const value = flag.type === 'string' ? ` ${flag.placeholder ?? 'string'}` : '';
+    const value =
+      flag.type === 'boolean'
+        ? ''
+        : ` ${flag.placeholder ?? (flag.type === 'string' ? 'string' : 'strings')}`;
     const shown = flag.default === undefined || flag.default === '' || flag.default === false;
     const suffix = shown ? '' : ` (default ${String(flag.default)})`;
     return [`  ${short}--${flag.name}${value}`, `${flag.description}${suffix}`] as const;

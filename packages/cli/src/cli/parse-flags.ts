@@ -13,7 +13,8 @@ const falseWords = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 
 /**
  * Parses `args` as cobra/pflag does: `--name value`, `--name=value`, `-n value`, `-nvalue`; a boolean as `--name`
- * or `--name=false` (any of Go's spellings: 1/0, t/f, true/false); the last of repeated flags wins; `--` ends the
+ * or `--name=false` (any of Go's spellings: 1/0, t/f, true/false); the last of repeated flags wins, except a
+ * `strings` flag, which collects them all (and splits each at commas, as pflag's StringSlice); `--` ends the
  * flags. Throws a {@link UsageError} naming the flag for an unknown flag, a missing value or a bad boolean.
  */
 export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]): ParsedCommandLine {
@@ -22,6 +23,7 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
     specs.flatMap((spec) => (spec.short === undefined ? [] : [[spec.short, spec] as const])),
   );
   const values = new Map<string, string | boolean>();
+  const lists = new Map<string, string[]>();
   const positionals: string[] = [];
 
   const set = (
@@ -39,6 +41,13 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
     }
     const given = value ?? next();
     if (given === undefined) throw new UsageError(`flag needs an argument: ${shown}`);
+    if (spec.type === 'strings') {
+      const list = lists.get(spec.name) ?? [];
+      list.push(...given.split(',').filter((item) => item !== ''));
+      lists.set(spec.name, list);
+      values.set(spec.name, given);
+      return;
+    }
     values.set(spec.name, given);
   };
 
@@ -76,6 +85,7 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
       const value = values.get(name) ?? byName.get(name)?.default;
       return value === true;
     },
+    strings: (name) => lists.get(name) ?? [],
     given: (name) => values.has(name),
   };
   return { flags, positionals };

@@ -5,6 +5,7 @@ import { UsageError } from '../cli/usage-error.js';
 import {
   apiVersionProblem,
   dnsSubdomainProblem,
+  kebabCase,
   kindProblem,
   pluralOf,
   pluralProblem,
@@ -22,7 +23,9 @@ export const createApiCommand: Command = {
   description: `Scaffold a Kubernetes API in the project of the current directory.
 
 With --resource (the default): the typed API in src/api/<group>/<version>/<kind>-types.ts (a TypeBox schema:
-\`make manifests\` writes the CRD from it), a sample in config/samples, and admin/editor/viewer roles.
+\`make manifests\` writes the CRD from it), a sample in config/samples, and admin/editor/viewer roles. Another
+version of a kind of the project joins its CRD: src/api/<group>/<kind>-versions.ts lists the versions and which
+one is stored (the first); convert between them with \`spoke create webhook --conversion\`.
 With --controller (the default): a controller in src/controller/ that reports the object Available for its
 generation, registered in src/controller/index.ts (the list main.ts runs and \`make manifests\` derives RBAC
 from), and an envtest test of it in test/controller/. Everything is checked before anything is written; an
@@ -34,6 +37,8 @@ existing file is never overwritten.`,
     '# Only the API now; its controller later',
     'spoke create api --group ship --version v1beta1 --kind Frigate --controller=false',
     'spoke create api --group ship --version v1beta1 --kind Frigate --resource=false',
+    '# A second version of Frigate, served from the same CRD (its controller reconciles the first)',
+    'spoke create api --group ship --version v1 --kind Frigate --controller=false',
   ],
   flags: [
     {
@@ -97,20 +102,26 @@ existing file is never overwritten.`,
     for (const [flag, value, problem] of checks) {
       if (problem !== undefined) throw new UsageError(`invalid --${flag} "${value}": ${problem}`);
     }
-    const options: ApiOptions = {
-      group,
-      version,
-      kind,
-      plural,
-      namespaced: flags.boolean('namespaced'),
-      resource: flags.boolean('resource'),
-      controller: flags.boolean('controller'),
-    };
-    if (!options.resource && !options.controller) {
+    if (!flags.boolean('resource') && !flags.boolean('controller')) {
       throw new UsageError('nothing to scaffold: --resource=false and --controller=false');
     }
 
     const project = readProjectFile(context.cwd);
+    // Another version of a kind of the project shares its CRD: its plural and scope, unless given.
+    const sibling = project.resources.find(
+      (r) => r.group === group && r.kind === kind && r.api !== undefined,
+    );
+    const options: ApiOptions = {
+      group,
+      version,
+      kind,
+      plural: flags.given('plural') ? plural : (sibling?.plural ?? plural),
+      namespaced: flags.given('namespaced')
+        ? flags.boolean('namespaced')
+        : (sibling?.api?.namespaced ?? flags.boolean('namespaced')),
+      resource: flags.boolean('resource'),
+      controller: flags.boolean('controller'),
+    };
     const fullGroupProblem = dnsSubdomainProblem(`${group}.${project.domain}`);
     if (fullGroupProblem !== undefined) {
       throw new UsageError(
@@ -125,9 +136,19 @@ existing file is never overwritten.`,
       ...result.created.map((path) => `  created ${path}`),
       ...result.updated.map((path) => `  updated ${path}`),
     ];
+    // A kind that converts already: its conversion must cover the new version too, or make manifests refuses.
+    const hub = options.resource
+      ? project.resources.find((r) => r.group === group && r.kind === kind && r.webhooks?.conversion === true)
+      : undefined;
+    const conversion =
+      hub === undefined
+        ? ''
+        : `Note: ${kind} ${hub.version} converts ${(hub.webhooks?.spoke ?? []).join(', ')}; convert ${version} too ` +
+          `(a SpokeConversion in src/api/${group}/${version}/, in the spokes of ` +
+          `src/webhook/${group}/${hub.version}/${kebabCase(kind)}-webhook.ts), or make manifests refuses the CRD.\n`;
     context.stdout(
       `${lines.join('\n')}\nNext: edit the types, then regenerate the manifests and run the tests:\n` +
-        '  make manifests\n  make test\n',
+        `  make manifests\n  make test\n${conversion}`,
     );
     return 0;
   },

@@ -20,8 +20,20 @@ export interface ProjectResource {
   readonly api?: { readonly crdVersion: 'v1'; readonly namespaced: boolean };
   /** Whether a controller was scaffolded for it. */
   readonly controller?: boolean;
+  /** The webhooks `spoke create webhook` scaffolded for this version of the kind (kubebuilder's `webhooks`). */
+  readonly webhooks?: ProjectWebhooks;
   /** The file of its types, relative to the project root. */
   readonly path?: string;
+}
+
+/** What `spoke create webhook` recorded for a resource. */
+export interface ProjectWebhooks {
+  readonly defaulting?: boolean;
+  readonly validation?: boolean;
+  /** This version is the hub of a conversion; `spoke` lists the other versions. */
+  readonly conversion?: boolean;
+  readonly spoke?: readonly string[];
+  readonly webhookVersion: 'v1';
 }
 
 /** The `PROJECT` file: the project's domain and name, and its kinds. */
@@ -63,10 +75,21 @@ export function renderProjectFile(project: ProjectFile): string {
       ...(r.path === undefined ? {} : { path: r.path }),
       plural: r.plural,
       version: r.version,
+      ...(r.webhooks === undefined ? {} : { webhooks: renderWebhooks(r.webhooks) }),
     })),
     version: project.version,
   };
   return header + stringify(body);
+}
+
+function renderWebhooks(webhooks: ProjectWebhooks): Record<string, unknown> {
+  return {
+    ...(webhooks.conversion === true ? { conversion: true } : {}),
+    ...(webhooks.defaulting === true ? { defaulting: true } : {}),
+    ...(webhooks.spoke === undefined || webhooks.spoke.length === 0 ? {} : { spoke: [...webhooks.spoke] }),
+    ...(webhooks.validation === true ? { validation: true } : {}),
+    webhookVersion: webhooks.webhookVersion,
+  };
 }
 
 /** Reads `<dir>/PROJECT`; throws an error naming the file when it is missing or not a spoke project. */
@@ -130,6 +153,24 @@ function parseResource(entry: unknown, where: string): ProjectResource {
         }),
     ...(record['controller'] === true ? { controller: true } : {}),
     ...(typeof path === 'string' ? { path } : {}),
+    ...(record['webhooks'] === undefined
+      ? {}
+      : { webhooks: parseWebhooks(record['webhooks'], `${where}.webhooks`) }),
+  };
+}
+
+function parseWebhooks(value: unknown, where: string): ProjectWebhooks {
+  const record = asRecord(value, where);
+  const spoke = record['spoke'] ?? [];
+  if (!Array.isArray(spoke) || !spoke.every((v) => typeof v === 'string')) {
+    throw new Error(`${where}.spoke must be a list of versions`);
+  }
+  return {
+    ...(record['defaulting'] === true ? { defaulting: true } : {}),
+    ...(record['validation'] === true ? { validation: true } : {}),
+    ...(record['conversion'] === true ? { conversion: true } : {}),
+    ...(spoke.length > 0 ? { spoke } : {}),
+    webhookVersion: 'v1',
   };
 }
 

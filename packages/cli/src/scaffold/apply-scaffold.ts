@@ -73,6 +73,15 @@ export async function applyScaffold(
         }
         break;
       case 'insert': {
+        const planned = created.findIndex((c) => c.path === step.path);
+        const plannedWrite = created[planned];
+        if (plannedWrite !== undefined) {
+          // A file this scaffold creates: the lines go into what it will write.
+          const next = insertAboveMarker(plannedWrite.content, step.marker, step.lines);
+          if (next === undefined) throw new Error(`scaffold: ${step.path} has no ${step.marker} line`);
+          created[planned] = { ...plannedWrite, content: next };
+          break;
+        }
         const before = edited.get(step.path)?.before ?? readIfExists(file);
         const current = edited.get(step.path)?.content ?? before;
         if (before === undefined || current === undefined) {
@@ -84,6 +93,39 @@ export async function applyScaffold(
           problems.push(
             `cannot add to ${step.path}: it has no \`${step.marker}\` line (restore it where code goes)`,
           );
+          break;
+        }
+        edited.set(step.path, { before, content: next });
+        break;
+      }
+      case 'uncomment': {
+        const before = edited.get(step.path)?.before ?? readIfExists(file);
+        const current = edited.get(step.path)?.content ?? before;
+        if (before === undefined || current === undefined) {
+          problems.push(`cannot edit ${step.path}: it does not exist (spoke scaffolded it; restore it)`);
+          break;
+        }
+        const next = uncommentBlock(current, step.block, step.prefix ?? '#');
+        if (next === undefined) {
+          problems.push(
+            `cannot enable ${step.what} in ${step.path}: neither the commented section nor the enabled one is ` +
+              `there; add these lines by hand and run again:\n${step.block}`,
+          );
+          break;
+        }
+        edited.set(step.path, { before, content: next });
+        break;
+      }
+      case 'replace-line': {
+        const before = edited.get(step.path)?.before ?? readIfExists(file);
+        const current = edited.get(step.path)?.content ?? before;
+        if (before === undefined || current === undefined) {
+          problems.push(`cannot edit ${step.path}: it does not exist (spoke scaffolded it; restore it)`);
+          break;
+        }
+        const next = replaceLine(current, step.from, step.to);
+        if (next === undefined) {
+          problems.push(`cannot edit ${step.path}: it has neither \`${step.from}\` nor \`${step.to}\``);
           break;
         }
         edited.set(step.path, { before, content: next });
@@ -140,6 +182,43 @@ export function insertAboveMarker(
   const present = new Set(all.map((line) => line.trim()));
   const added = lines.filter((line) => !present.has(line.trim())).map((line) => indent + line);
   return [...all.slice(0, at), ...added, ...all.slice(at)].join('\n');
+}
+
+/**
+ * `text` with the commented copy of `block` (each line behind `prefix`, as `#- ../webhook` for `- ../webhook`)
+ * replaced by `block`; `text` itself when `block` is there already; undefined when neither is.
+ */
+export function uncommentBlock(text: string, block: string, prefix: string): string | undefined {
+  const lines = text.split('\n');
+  const wanted = block.replace(/\n$/, '').split('\n');
+  if (indexOfLines(lines, wanted) >= 0) return text;
+  const at = indexOfLines(
+    lines,
+    wanted.map((line) => `${prefix}${line}`),
+  );
+  if (at < 0) return undefined;
+  return [...lines.slice(0, at), ...wanted, ...lines.slice(at + wanted.length)].join('\n');
+}
+
+/**
+ * `text` with its first line reading `from` (trimmed) replaced by `to`, indented as it was; `text` itself when a
+ * line reads `to` already; undefined when neither is there.
+ */
+export function replaceLine(text: string, from: string, to: string): string | undefined {
+  const lines = text.split('\n');
+  if (lines.some((line) => line.trim() === to.trim())) return text;
+  const at = lines.findIndex((line) => line.trim() === from.trim());
+  if (at < 0) return undefined;
+  const indent = /^\s*/.exec(lines[at] ?? '')?.[0] ?? '';
+  return [...lines.slice(0, at), indent + to.trim(), ...lines.slice(at + 1)].join('\n');
+}
+
+/** Where `wanted` starts as consecutive whole lines of `lines`, or -1. */
+function indexOfLines(lines: readonly string[], wanted: readonly string[]): number {
+  for (let at = 0; at + wanted.length <= lines.length; at++) {
+    if (wanted.every((line, i) => lines[at + i] === line)) return at;
+  }
+  return -1;
 }
 
 function readIfExists(file: string): string | undefined {

@@ -24,6 +24,34 @@ export interface Insertion {
   readonly lines: readonly string[];
 }
 
+/**
+ * A section of a file the user owns that the scaffold wrote commented out (kubebuilder's `[WEBHOOK]` sections of
+ * config/default/kustomization.yaml), enabled by removing its comment prefix, as kubebuilder's `UncommentCode`.
+ * Enabled already: nothing to do; neither commented nor enabled: the scaffold stops, naming the section.
+ */
+export interface Uncomment {
+  readonly kind: 'uncomment';
+  readonly path: string;
+  /** The section as it reads once enabled, several lines; each is in the file with `prefix` before it. */
+  readonly block: string;
+  /** Default `#`. */
+  readonly prefix?: string;
+  /** Names the section in an error: `the [WEBHOOK] resources`. */
+  readonly what: string;
+}
+
+/**
+ * One line of a file the user owns replaced by another (compared trimmed; the new line keeps the old one's
+ * indentation): how `create api` points `src/manifest-sources.ts` at a kind's versions once it has two. The new line
+ * there already: nothing to do; neither line there: the scaffold stops, naming both.
+ */
+export interface ReplaceLine {
+  readonly kind: 'replace-line';
+  readonly path: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** A file the tool owns (`PROJECT`): replaced as a whole. */
 export interface Rewrite {
   readonly kind: 'rewrite';
@@ -32,4 +60,4 @@ export interface Rewrite {
 }
 
 /** One change a scaffold makes. A scaffold is a list of them, checked as a whole before any is written. */
-export type ScaffoldStep = NewFile | Insertion | Rewrite;
+export type ScaffoldStep = NewFile | Insertion | Uncomment | ReplaceLine | Rewrite;

@@ -9,7 +9,7 @@ const cwd = mkdtempSync(join(tmpdir(), 'spoke-cli-help-'));
 
 describe('the spoke command line', () => {
   it('prints the help of every verb and group with --help, -h or help, exit 0', async () => {
-    const verbs = [['init'], ['create', 'api'], ['envtest', 'use']];
+    const verbs = [['init'], ['create', 'api'], ['create', 'webhook'], ['envtest', 'use']];
     for (const verb of verbs) {
       for (const args of [
         [...verb, '--help'],
@@ -30,9 +30,11 @@ describe('the spoke command line', () => {
     }
     const top = (await runSpoke(cwd, [])).stdout;
     assert.match(top, /\n {2}init +Initialize a new project\n/);
-    assert.match(top, /\n {2}create +Scaffold a Kubernetes API\n/);
+    assert.match(top, /\n {2}create +Scaffold a Kubernetes API or its webhooks\n/);
     assert.match(top, /\n {2}envtest +Manage the control-plane binaries of tests\n/);
-    assert.match((await runSpoke(cwd, ['create'])).stdout, /\n {2}api +Scaffold a Kubernetes API/);
+    const create = (await runSpoke(cwd, ['create'])).stdout;
+    assert.match(create, /\n {2}api +Scaffold a Kubernetes API/);
+    assert.match(create, /\n {2}webhook +Scaffold the defaulting, validating and conversion webhooks/);
   });
 
   it('prints the defaults of flags in the usage', async () => {
@@ -45,9 +47,9 @@ describe('the spoke command line', () => {
     const unknownCommand = await runSpoke(cwd, ['frobnicate']);
     assert.equal(unknownCommand.code, 2);
     assert.match(unknownCommand.stderr, /^spoke: unknown command "frobnicate"\nUsage:\n {2}spoke <command>/);
-    const unknownSub = await runSpoke(cwd, ['create', 'webhook']);
+    const unknownSub = await runSpoke(cwd, ['create', 'frigate']);
     assert.equal(unknownSub.code, 2);
-    assert.match(unknownSub.stderr, /^spoke create: unknown command "webhook"\n/);
+    assert.match(unknownSub.stderr, /^spoke create: unknown command "frigate"\n/);
     const unknownFlag = await runSpoke(cwd, ['create', 'api', '--bogus']);
     assert.equal(unknownFlag.code, 2);
     assert.match(

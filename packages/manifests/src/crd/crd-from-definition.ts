@@ -1,12 +1,15 @@
 import { assertStructuralSchema } from './assert-structural-schema.js';
 import type {
+  CustomResourceConversion,
   CustomResourceDefinition,
   CustomResourceDefinitionVersion,
 } from './custom-resource-definition.js';
-import type {
-  CustomResourceSource,
-  PrinterColumnSource,
-  ScaleSubresourceSource,
+import {
+  versionsOf,
+  type CustomResourceSource,
+  type CustomResourceVersionSource,
+  type PrinterColumnSource,
+  type ScaleSubresourceSource,
 } from './custom-resource-source.js';
 import type { JSONSchemaProps } from './json-schema-props.js';
 import { StructuralSchemaError } from './structural-schema-error.js';
@@ -30,35 +33,35 @@ const kindDescription = [
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** The Service kubebuilder's config/webhook declares; kustomize prefixes and namespaces it in config/default. */
+export const webhookService = { name: 'webhook-service', namespace: 'system' } as const;
+
+/** What {@link crdFromDefinition} adds beside the description. */
+export interface CrdOptions {
+  /**
+   * The versions a conversion webhook converts (the hub and its spokes): the CRD gets the Webhook conversion
+   * strategy on `/convert` of {@link webhookService}. They must be exactly the CRD's versions.
+   */
+  readonly conversionVersions?: readonly string[];
+}
+
 /**
- * The structural apiextensions.k8s.io/v1 CRD of one custom resource version: the schema translated by
+ * The structural apiextensions.k8s.io/v1 CRD of a custom resource: for each version the schema translated by
  * {@link toJSONSchemaProps} and checked by {@link assertStructuralSchema}, printer columns, and the status and scale
- * subresources. Pure: the same description always gives the same object.
+ * subresources; with `conversionVersions`, the Webhook conversion stanza. Pure: the same description always gives
+ * the same object.
  *
- * @throws StructuralSchemaError when the schema or the names cannot make a valid CRD, naming the field.
+ * @throws StructuralSchemaError when the schema, the names or the versions cannot make a valid CRD, naming the field.
  */
-export function crdFromDefinition(def: CustomResourceSource): CustomResourceDefinition {
+export function crdFromDefinition(
+  def: CustomResourceSource,
+  options: CrdOptions = {},
+): CustomResourceDefinition {
   const name = `${def.plural}.${def.group}`;
-  const resource = `${name}/${def.version}`;
-  checkNames(def, resource);
-
-  const schema = withObjectMetaFields(toJSONSchemaProps(def.schema, resource), resource);
-  assertStructuralSchema(schema, resource);
-
-  const version: CustomResourceDefinitionVersion = {
-    name: def.version,
-    served: true,
-    storage: true,
-    schema: { openAPIV3Schema: schema },
-  };
-  const columns = (def.printerColumns ?? []).map((column) => printerColumn(column, resource));
-  if (columns.length > 0) version.additionalPrinterColumns = columns;
-  const { status, scale } = def.subresources ?? {};
-  if (status === true || scale) {
-    version.subresources = {};
-    if (status === true) version.subresources.status = {};
-    if (scale) version.subresources.scale = checkedScale(scale, schema, resource);
-  }
+  const sources = versionsOf(def);
+  checkNames(def, name);
+  checkVersions(sources, name);
+  const versions = sources.map((source) => crdVersion(source, `${name}/${source.name}`));
 
   const names: CustomResourceDefinition['spec']['names'] = {
     kind: def.kind,
@@ -69,11 +72,92 @@ export function crdFromDefinition(def: CustomResourceSource): CustomResourceDefi
   if (def.shortNames && def.shortNames.length > 0) names.shortNames = [...def.shortNames];
   if (def.categories && def.categories.length > 0) names.categories = [...def.categories];
 
+  const spec: CustomResourceDefinition['spec'] = { group: def.group, names, scope: def.scope, versions };
+  if (options.conversionVersions !== undefined) {
+    spec.conversion = conversionStanza(options.conversionVersions, sources, name);
+  }
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name },
-    spec: { group: def.group, names, scope: def.scope, versions: [version] },
+    spec,
+  };
+}
+
+function crdVersion(source: CustomResourceVersionSource, resource: string): CustomResourceDefinitionVersion {
+  const schema = withObjectMetaFields(toJSONSchemaProps(source.schema, resource), resource);
+  assertStructuralSchema(schema, resource);
+  const version: CustomResourceDefinitionVersion = {
+    name: source.name,
+    served: source.served ?? true,
+    storage: source.storage,
+    schema: { openAPIV3Schema: schema },
+  };
+  if (source.deprecated === true) version.deprecated = true;
+  if (source.deprecationWarning !== undefined) {
+    if (source.deprecated !== true) {
+      throw new StructuralSchemaError(resource, '.', 'deprecationWarning needs deprecated: true');
+    }
+    version.deprecationWarning = source.deprecationWarning;
+  }
+  const columns = (source.printerColumns ?? []).map((column) => printerColumn(column, resource));
+  if (columns.length > 0) version.additionalPrinterColumns = columns;
+  const { status, scale } = source.subresources ?? {};
+  if (status === true || scale) {
+    version.subresources = {};
+    if (status === true) version.subresources.status = {};
+    if (scale) version.subresources.scale = checkedScale(scale, schema, resource);
+  }
+  return version;
+}
+
+/** The API server's rules for `spec.versions`, checked here so the error names the source, not a failed apply. */
+function checkVersions(versions: readonly CustomResourceVersionSource[], name: string): void {
+  const fail = (reason: string): never => {
+    throw new StructuralSchemaError(name, '.versions', reason);
+  };
+  if (versions.length === 0) fail('a custom resource needs at least one version');
+  const seen = new Set<string>();
+  for (const version of versions) {
+    if (!/^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/.test(version.name)) {
+      fail(`version ${version.name} must look like v1, v1beta1 or v1alpha1`);
+    }
+    if (seen.has(version.name)) fail(`version ${version.name} is listed twice`);
+    seen.add(version.name);
+  }
+  const storage = versions.filter((version) => version.storage);
+  if (storage.length !== 1) {
+    fail(
+      `exactly one version must have storage: true, found ${storage.length}` +
+        (storage.length > 1 ? ` (${storage.map((v) => v.name).join(', ')})` : ''),
+    );
+  }
+  if (storage[0]?.served === false) fail(`the storage version ${storage[0].name} must be served`);
+}
+
+function conversionStanza(
+  converted: readonly string[],
+  versions: readonly CustomResourceVersionSource[],
+  name: string,
+): CustomResourceConversion {
+  const declared = versions.map((version) => version.name);
+  const missing = declared.filter((version) => !converted.includes(version));
+  const unknown = converted.filter((version) => !declared.includes(version));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw new StructuralSchemaError(
+      name,
+      '.conversion',
+      `the conversion webhook must convert exactly the CRD's versions (${declared.join(', ')})` +
+        (missing.length > 0 ? `; it does not convert ${missing.join(', ')}` : '') +
+        (unknown.length > 0 ? `; the CRD has no version ${unknown.join(', ')}` : ''),
+    );
+  }
+  return {
+    strategy: 'Webhook',
+    webhook: {
+      clientConfig: { service: { ...webhookService, path: '/convert' } },
+      conversionReviewVersions: ['v1'],
+    },
   };
 }
 
@@ -97,9 +181,6 @@ function checkNames(def: CustomResourceSource, resource: string): void {
       fail(`${field} ${value} must be a lower-case DNS label`);
   }
   if (!/^[A-Z][A-Za-z0-9]*$/.test(def.kind)) fail(`kind ${def.kind} must be CamelCase`);
-  if (!/^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/.test(def.version)) {
-    fail(`version ${def.version} must look like v1, v1beta1 or v1alpha1`);
-  }
 }
 
 /**

@@ -6,9 +6,20 @@ export interface CustomResourceDefinitionVersion {
   name: string;
   served: boolean;
   storage: boolean;
+  deprecated?: boolean;
+  deprecationWarning?: string;
   schema: { openAPIV3Schema: JSONSchemaProps };
   additionalPrinterColumns?: PrinterColumnSource[];
   subresources?: { status?: Record<string, never>; scale?: ScaleSubresourceSource };
+}
+
+/** `spec.conversion` with the Webhook strategy: the API server converts through the manager's `/convert`. */
+export interface CustomResourceConversion {
+  strategy: 'Webhook';
+  webhook: {
+    clientConfig: { service: { name: string; namespace: string; path: string } };
+    conversionReviewVersions: string[];
+  };
 }
 
 /** An apiextensions.k8s.io/v1 CustomResourceDefinition, as plain data ready to be written as YAML. */
@@ -28,5 +39,6 @@ export interface CustomResourceDefinition {
     };
     scope: 'Namespaced' | 'Cluster';
     versions: CustomResourceDefinitionVersion[];
+    conversion?: CustomResourceConversion;
   };
 }

@@ -5,10 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { ControlPlane, waitFor } from '@spoke/envtest';
+import { ControlPlane, freePorts, waitFor } from '@spoke/envtest';
 import type { V1PolicyRule } from '@kubernetes/client-node';
 import { repoRoot } from '../support/repo-root.js';
 import { kubectl, kubectlOk } from '../support/run-command.js';
+import {
+  installCertManagerCrds,
+  routeServiceToLoopback,
+  standInForCertManager,
+} from '../support/stand-in-cert-manager.js';
 
 const namespace = 'memcached-operator-system';
 const clusterRole = 'memcached-operator-manager-role';
@@ -33,8 +38,14 @@ function eventually(
   );
 }
 
-/** The manager, run locally as the Deployment runs it (--leader-elect, the Lease in its own namespace). */
-function startManager(identity: string): { process: ChildProcess; output: () => string } {
+/**
+ * The manager, run locally as the Deployment runs it (--leader-elect, the Lease in its own namespace, the webhook
+ * server with the certificate cert-manager would mount).
+ */
+function startManager(
+  identity: string,
+  webhook: { port: number; certDir: string },
+): { process: ChildProcess; output: () => string } {
   const child = spawn(
     process.execPath,
     [
@@ -44,6 +55,9 @@ function startManager(identity: string): { process: ChildProcess; output: () => 
       '--metrics-bind-address=0',
       '--health-probe-bind-address=127.0.0.1:0',
       '--log-level=debug',
+      `--webhook-cert-path=${webhook.certDir}`,
+      `--webhook-port=${webhook.port}`,
+      '--webhook-host=127.0.0.1',
     ],
     { env: { ...process.env, POD_NAMESPACE: namespace }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -69,6 +83,7 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
   let manager: ChildProcess | undefined;
   let managerOutput = (): string => '';
   let identity = '';
+  let webhook = { port: 0, certDir: '' };
   const scratch = mkdtempSync(join(tmpdir(), 'least-privilege-'));
 
   before(async () => {
@@ -79,6 +94,8 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
       apiServerFlags: { 'enable-admission-plugins': 'OwnerReferencesPermissionEnforcement' },
     });
     admin = env.kubeconfigPath;
+    // config/default's Certificate and Issuer need cert-manager's kinds (see support/stand-in-cert-manager.ts).
+    await installCertManagerCrds(admin);
     await kubectlOk(admin, ['apply', '--server-side', '-k', 'config/default'], { cwd: repoRoot });
     // The in-cluster Deployment's image is not runnable here; the manager runs locally with the same identity.
     await kubectlOk(admin, [
@@ -96,7 +113,13 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
     ]);
     identity = join(scratch, 'manager.kubeconfig');
     writeFileSync(identity, (await env.serviceAccountKubeConfig(namespace, serviceAccount)).exportConfig());
-    ({ process: manager, output: managerOutput } = startManager(identity));
+    // cert-manager's part (the serving Secret, the CA injected) and the pod network's (the webhook Service's callers
+    // routed to the manager, which runs here): the API server converts v1alpha1 through the manager's webhook.
+    const issued = await standInForCertManager(admin, namespace, 'memcached-operator-serving-cert', scratch);
+    const { webhook: port } = await freePorts(['webhook']);
+    await routeServiceToLoopback(admin, { namespace, name: 'memcached-operator-webhook-service' }, port);
+    webhook = { port, certDir: issued.certDir };
+    ({ process: manager, output: managerOutput } = startManager(identity, webhook));
   });
 
   after(async () => {
@@ -218,16 +241,19 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
         // A fresh Lease, so that the new manager leads at once and reaches every write.
         await kubectl(admin, ['delete', 'lease', '--all', '-n', namespace]);
         const probe = `probe-${role.kind}-${i}`;
-        const started = startManager(identity);
+        const started = startManager(identity, webhook);
         try {
-          await kubectlOk(admin, ['apply', '-n', 'default', '-f', '-'], {
-            input: JSON.stringify({
-              apiVersion: 'cache.spoke.dev/v1alpha1',
-              kind: 'Memcached',
-              metadata: { name: probe },
-              spec: { replicas: 1, proxy: { replicas: 1 } },
-            }),
+          // Accepted once the new manager serves the webhooks (the API server converts v1alpha1 through them).
+          const input = JSON.stringify({
+            apiVersion: 'cache.spoke.dev/v1alpha1',
+            kind: 'Memcached',
+            metadata: { name: probe },
+            spec: { replicas: 1, proxy: { replicas: 1 } },
           });
+          await waitFor(
+            async () => (await kubectl(admin, ['apply', '-n', 'default', '-f', '-'], { input })).code === 0,
+            { description: `Memcached ${probe} to be accepted`, timeoutMs: 60_000, intervalMs: 250 },
+          );
           // The API server names what it refused: `cannot <verb> resource "<resource>" in API group ...`, or, for an
           // owner's finalizers, that an owned object's blockOwnerDeletion cannot be set.
           const names = (rule.resources ?? []).map((r) =>

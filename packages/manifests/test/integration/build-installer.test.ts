@@ -6,6 +6,7 @@ import { ControlPlane } from '@spoke/envtest';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../support/repo-root.js';
 import { kubectlOk, runCommand } from '../support/run-command.js';
+import { installCertManagerCrds } from '../support/stand-in-cert-manager.js';
 
 const image = 'registry.example.com/spoke/memcached-operator:v0.1.0';
 // `kustomize edit set image` rewrites this file, as in kubebuilder; the test puts it back as it found it.
@@ -41,7 +42,7 @@ describe('make build-installer', () => {
     await env.stop();
   });
 
-  it('writes one YAML with the CRD, the RBAC and the manager on the image IMG', () => {
+  it('writes one YAML with the CRD, the RBAC, the webhooks and the manager on the image IMG', () => {
     const objects = parseAllDocuments(installer).map(
       (doc) =>
         doc.toJS() as { kind: string; spec?: { template?: { spec?: { containers?: { image: string }[] } } } },
@@ -53,6 +54,10 @@ describe('make build-installer', () => {
       'ServiceAccount',
       'ClusterRole',
       'Deployment',
+      'MutatingWebhookConfiguration',
+      'ValidatingWebhookConfiguration',
+      'Certificate',
+      'Issuer',
     ]) {
       assert.ok(kinds.has(kind), `no ${kind} in dist/install.yaml`);
     }
@@ -60,7 +65,9 @@ describe('make build-installer', () => {
     assert.equal(deployment?.spec?.template?.spec?.containers?.[0]?.image, image);
   });
 
-  it('applies cleanly on a fresh cluster, and a second apply changes nothing', async () => {
+  it('applies cleanly on a fresh cluster with cert-manager, and a second apply changes nothing', async () => {
+    // cert-manager is a prerequisite of the installer, as kubebuilder's; here its kinds only (support/stand-in-cert-manager.ts).
+    await installCertManagerCrds(env.kubeconfigPath);
     const first = await kubectlOk(env.kubeconfigPath, ['apply', '--server-side', '-f', 'dist/install.yaml'], {
       cwd: repoRoot,
     });

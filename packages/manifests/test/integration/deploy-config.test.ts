@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ControlPlane } from '@spoke/envtest';
+import { ControlPlane, freePorts, waitFor } from '@spoke/envtest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { repoRoot } from '../support/repo-root.js';
 import { kubectl, kubectlOk, runCommand } from '../support/run-command.js';
+import {
+  installCertManagerCrds,
+  routeServiceToLoopback,
+  standInForCertManager,
+} from '../support/stand-in-cert-manager.js';
 
 const namespace = 'memcached-operator-system';
 const serviceAccount = 'memcached-operator-controller-manager';
+const managerMain = join(repoRoot, 'examples/memcached-operator/dist/src/main.js');
+const webhookService = { namespace, name: 'memcached-operator-webhook-service' };
 
 interface RenderedObject {
   apiVersion: string;
@@ -29,22 +37,33 @@ describe('config/default on a real API server', () => {
   let env: ControlPlane;
   let admin: string;
   let manager: string;
+  let managerProcess: ChildProcess | undefined;
+  let managerOutput = '';
   const scratch = mkdtempSync(join(tmpdir(), 'deploy-config-'));
 
   before(async () => {
     env = await ControlPlane.start({ nodes: 0 });
     admin = env.kubeconfigPath;
+    // config/default's Certificate and Issuer need cert-manager's kinds (see support/stand-in-cert-manager.ts).
+    await installCertManagerCrds(admin);
   });
 
   after(async () => {
+    const child = managerProcess;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     await env.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('renders with kubectl kustomize: the prefixed, namespaced manager, its RBAC and the CRD', async () => {
+  it('renders with kubectl kustomize: the prefixed, namespaced manager, its RBAC, the CRD and the webhook wiring', async () => {
     const objects = await render('config/default');
     const ids = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
     assert.deepEqual(ids, [
+      `Certificate/${namespace}/memcached-operator-serving-cert`,
       'ClusterRole//memcached-operator-manager-role',
       'ClusterRole//memcached-operator-memcached-admin-role',
       'ClusterRole//memcached-operator-memcached-editor-role',
@@ -55,11 +74,15 @@ describe('config/default on a real API server', () => {
       'ClusterRoleBinding//memcached-operator-metrics-auth-rolebinding',
       'CustomResourceDefinition//memcacheds.cache.spoke.dev',
       `Deployment/${namespace}/memcached-operator-controller-manager`,
+      `Issuer/${namespace}/memcached-operator-selfsigned-issuer`,
+      'MutatingWebhookConfiguration//memcached-operator-mutating-webhook-configuration',
       `Namespace//${namespace}`,
       `Role/${namespace}/memcached-operator-leader-election-role`,
       `RoleBinding/${namespace}/memcached-operator-leader-election-rolebinding`,
       `Service/${namespace}/memcached-operator-controller-manager-metrics-service`,
+      `Service/${namespace}/memcached-operator-webhook-service`,
       `ServiceAccount/${namespace}/${serviceAccount}`,
+      'ValidatingWebhookConfiguration//memcached-operator-validating-webhook-configuration',
     ]);
     const binding = objects.find((o) => o.metadata.name === 'memcached-operator-manager-rolebinding');
     assert.deepEqual(binding?.['roleRef'], {
@@ -87,6 +110,7 @@ describe('config/default on a real API server', () => {
       '--metrics-secure',
       '--leader-elect',
       '--health-probe-bind-address=:8081',
+      '--webhook-cert-path=/tmp/k8s-webhook-server/serving-certs',
     ]);
     assert.deepEqual(container.securityContext, {
       allowPrivilegeEscalation: false,
@@ -94,7 +118,7 @@ describe('config/default on a real API server', () => {
       readOnlyRootFilesystem: true,
     });
     // The metrics Service leads to that port, https, on the manager's pods.
-    const service = objects.find((o) => o.kind === 'Service');
+    const service = objects.find((o) => o.metadata.name.endsWith('-metrics-service'));
     const serviceSpec = service?.['spec'] as { ports: unknown[]; selector: object };
     assert.deepEqual(serviceSpec.ports, [{ name: 'https', port: 8443, protocol: 'TCP', targetPort: 8443 }]);
     assert.deepEqual({ ...template.metadata.labels, ...serviceSpec.selector }, template.metadata.labels);
@@ -102,6 +126,67 @@ describe('config/default on a real API server', () => {
     assert.deepEqual(container.readinessProbe?.httpGet, { path: '/readyz', port: 8081 });
     assert.ok(container.resources?.requests?.memory && container.resources.limits?.memory);
     assert.ok(container.resources.requests.cpu && container.resources.limits.cpu);
+  });
+
+  it("wires the webhooks as kubebuilder v4: the Service to the manager's :9443, cert-manager's certificate for its DNS names, mounted where --webhook-cert-path says, and the CA injected into every caller", async () => {
+    const objects = await render('config/default');
+    const byKind = (kind: string): RenderedObject[] => objects.filter((o) => o.kind === kind);
+    const deployment = byKind('Deployment')[0] as unknown as {
+      spec: { template: { metadata: { labels: Record<string, string> }; spec: WebhookPodSpec } };
+    };
+    const pod = deployment.spec.template.spec;
+    const [container] = pod.containers;
+    const webhookPort = container?.ports?.find((p) => p.name === 'webhook-server');
+    assert.deepEqual(webhookPort, { containerPort: 9443, name: 'webhook-server', protocol: 'TCP' });
+    const service = objects.find((o) => o.metadata.name === webhookService.name);
+    const serviceSpec = service?.['spec'] as {
+      ports: { port: number; targetPort: number }[];
+      selector: object;
+    };
+    assert.equal(service?.metadata.namespace, namespace);
+    assert.deepEqual(serviceSpec.ports, [{ port: 443, protocol: 'TCP', targetPort: 9443 }]);
+    const labels = deployment.spec.template.metadata.labels;
+    assert.deepEqual({ ...labels, ...serviceSpec.selector }, labels);
+
+    const [certificate] = byKind('Certificate');
+    const certSpec = certificate?.['spec'] as {
+      dnsNames: string[];
+      secretName: string;
+      issuerRef: { name: string };
+    };
+    assert.deepEqual(certSpec.dnsNames, [
+      `${webhookService.name}.${namespace}.svc`,
+      `${webhookService.name}.${namespace}.svc.cluster.local`,
+    ]);
+    assert.equal(certSpec.issuerRef.name, byKind('Issuer')[0]?.metadata.name);
+    const volume = pod.volumes?.find((v) => v.secret?.secretName === certSpec.secretName);
+    assert.ok(volume, `no volume of Secret ${certSpec.secretName}`);
+    const mount = container?.volumeMounts?.find((m) => m.name === volume.name);
+    assert.ok(container?.args?.includes(`--webhook-cert-path=${mount?.mountPath ?? '?'}`));
+
+    const inject = `${namespace}/${certificate?.metadata.name ?? '?'}`;
+    const callers = [
+      ...byKind('MutatingWebhookConfiguration'),
+      ...byKind('ValidatingWebhookConfiguration'),
+      ...byKind('CustomResourceDefinition'),
+    ];
+    assert.equal(callers.length, 3);
+    for (const caller of callers) {
+      const annotations = (caller.metadata as { annotations?: Record<string, string> }).annotations;
+      assert.equal(annotations?.['cert-manager.io/inject-ca-from'], inject, caller.kind);
+      const configs =
+        caller.kind === 'CustomResourceDefinition'
+          ? [
+              (caller['spec'] as { conversion: { webhook: { clientConfig: unknown } } }).conversion.webhook
+                .clientConfig,
+            ]
+          : (caller['webhooks'] as { clientConfig: unknown }[]).map((w) => w.clientConfig);
+      for (const config of configs) {
+        const { service: called } = config as { service: { name: string; namespace: string; path: string } };
+        assert.equal(called.name, webhookService.name, caller.kind);
+        assert.equal(called.namespace, namespace, caller.kind);
+      }
+    }
   });
 
   it('renders the optional prometheus and network-policy components', async () => {
@@ -139,6 +224,82 @@ describe('config/default on a real API server', () => {
     // The ServiceAccount exists now: a kubeconfig with its token is the manager's identity in the cluster.
     manager = join(scratch, 'manager.kubeconfig');
     writeFileSync(manager, (await env.serviceAccountKubeConfig(namespace, serviceAccount)).exportConfig());
+  });
+
+  it("serves the manager's webhooks as deployed: the API server converts, defaults and validates through them", async () => {
+    // cert-manager's part: the serving Secret for the Certificate's DNS names and the CA in every caBundle...
+    const issued = await standInForCertManager(admin, namespace, 'memcached-operator-serving-cert', scratch);
+    assert.equal(issued.secretName, 'webhook-server-cert');
+    const secret = JSON.parse(
+      await kubectlOk(admin, ['get', 'secret', issued.secretName, '-n', namespace, '-o', 'json']),
+    ) as { data: Record<string, string> };
+    assert.deepEqual(Object.keys(secret.data).sort(), ['ca.crt', 'tls.crt', 'tls.key']);
+    // ...and the pod network's: the manager runs here, with the Deployment's args, the Secret's files where its volume
+    // would mount them, and the Service's callers pointed at it.
+    const { webhook: port, probe } = await freePorts(['webhook', 'probe']);
+    assert.equal(await routeServiceToLoopback(admin, webhookService, port), 3);
+    const deploymentArgs =
+      (
+        (await render('config/default')).find((o) => o.kind === 'Deployment')?.['spec'] as {
+          template: { spec: PodSpec };
+        }
+      ).template.spec.containers[0]?.args ?? [];
+    const args = deploymentArgs.map((arg) =>
+      arg
+        .replace(/^--metrics-bind-address=.*/, '--metrics-bind-address=0')
+        .replace(/^--health-probe-bind-address=.*/, `--health-probe-bind-address=127.0.0.1:${probe}`)
+        .replace(/^--webhook-cert-path=.*/, `--webhook-cert-path=${issued.certDir}`),
+    );
+    managerProcess = spawn(
+      process.execPath,
+      [managerMain, ...args, `--kubeconfig=${manager}`, `--webhook-port=${port}`, '--webhook-host=127.0.0.1'],
+      { env: { ...process.env, POD_NAMESPACE: namespace }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    for (const stream of [managerProcess.stdout, managerProcess.stderr])
+      stream?.setEncoding('utf8').on('data', (chunk: string) => (managerOutput += chunk));
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${probe}/readyz`)).status === 200, {
+      description: `the manager's /readyz (webhook server included) to answer 200`,
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      abortReason: () =>
+        managerProcess?.exitCode === null ? undefined : new Error(`the manager exited:\n${managerOutput}`),
+    });
+
+    // Conversion: a v1alpha1 object is stored and read back in v1beta1.
+    await kubectlOk(admin, ['apply', '--server-side', '-f', '-'], {
+      input: stringify(memcached('wired', { replicas: 10, proxy: { engine: 'Twemproxy' } })),
+    });
+    const v1beta1 = parse(
+      await kubectlOk(admin, [
+        'get',
+        'memcacheds.v1beta1.cache.spoke.dev',
+        'wired',
+        '-n',
+        'default',
+        '-o',
+        'yaml',
+      ]),
+    ) as { spec: { servers: { replicas: number }; proxy: { image?: string } } };
+    assert.equal(v1beta1.spec.servers.replicas, 10);
+    // Defaulting: the pinned Twemproxy image.
+    assert.match(v1beta1.spec.proxy.image ?? '', /^ghcr\.io\/twitter\/twemproxy:/);
+    // Validation: a scale-down of more than half is denied with the webhook's message.
+    // In v1alpha1 (kubectl's `memcached` is v1beta1 now, the preferred version): the validator sees it converted.
+    const shrink = await kubectl(admin, [
+      'patch',
+      'memcacheds.v1alpha1.cache.spoke.dev/wired',
+      '-n',
+      'default',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":2}}',
+    ]);
+    assert.notEqual(shrink.code, 0);
+    assert.match(
+      shrink.stderr,
+      /admission webhook "vmemcached-v1beta1\.cache\.spoke\.dev" denied the request: scaling the servers from 10 to 2/,
+    );
+    await kubectlOk(admin, ['delete', 'memcached', 'wired', '-n', 'default']);
   });
 
   it("grants the manager's identity what its controllers declare", async () => {
@@ -214,7 +375,15 @@ describe('config/default on a real API server', () => {
       cwd: repoRoot,
     });
     const sessions = parse(
-      await kubectlOk(admin, ['get', 'memcached', 'sessions', '-n', 'default', '-o', 'yaml']),
+      await kubectlOk(admin, [
+        'get',
+        'memcacheds.v1alpha1.cache.spoke.dev',
+        'sessions',
+        '-n',
+        'default',
+        '-o',
+        'yaml',
+      ]),
     ) as {
       spec: { image: string; proxy: { engine: string; replicas: number } };
     };
@@ -300,6 +469,15 @@ describe('config/default on a real API server', () => {
     );
   });
 });
+
+interface WebhookPodSpec {
+  containers: {
+    args?: string[];
+    ports?: { containerPort: number; name?: string; protocol?: string }[];
+    volumeMounts?: { name: string; mountPath: string }[];
+  }[];
+  volumes?: { name: string; secret?: { secretName: string } }[];
+}
 
 interface PodSpec {
   securityContext?: unknown;

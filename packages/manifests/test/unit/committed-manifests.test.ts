@@ -17,9 +17,13 @@ describe('committed manifests', () => {
     const files = generateManifests(sources);
     assert.deepEqual(
       files.map((file) => file.path),
-      ['config/crd/bases/cache.spoke.dev_memcacheds.yaml', 'config/rbac/role.yaml'],
+      [
+        'config/crd/bases/cache.spoke.dev_memcacheds.yaml',
+        'config/rbac/role.yaml',
+        'config/webhook/manifests.yaml',
+      ],
     );
-    assert.deepEqual(findManifestDrift(files, repoRoot), []);
+    assert.deepEqual(findManifestDrift(files, repoRoot, ['config/webhook']), []);
   });
 
   it('read every controller the manager registers, each with at least its `for` kind', async () => {
@@ -49,6 +53,17 @@ describe('findManifestDrift', () => {
       { path: 'config/rbac/role.yaml', problem: 'missing' },
       { path: 'config/crd/bases/old.yaml', problem: 'stale' },
     ]);
+  });
+
+  it('reports a generated file left in a scanned directory where nothing is generated any more', () => {
+    mkdirSync(join(root, 'config/webhook'), { recursive: true });
+    writeFileSync(join(root, 'config/webhook/manifests.yaml'), `${generatedHeader}\nold: 1\n`);
+    writeFileSync(join(root, 'config/webhook/service.yaml'), 'kind: Service\n');
+    assert.deepEqual(
+      findManifestDrift(files, root, ['config/webhook']).filter((d) => d.path.startsWith('config/webhook')),
+      [{ path: 'config/webhook/manifests.yaml', problem: 'stale' }],
+    );
+    rmSync(join(root, 'config/webhook'), { recursive: true });
   });
 
   it('reports nothing once the tree holds exactly the generated files', () => {

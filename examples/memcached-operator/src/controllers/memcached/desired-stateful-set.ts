@@ -1,8 +1,8 @@
 import { newControllerRef } from '@spoke/manager/kinds';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import type { Memcached } from '../../api/v1alpha1/memcached.js';
-import { resolveSpec } from '../../api/v1alpha1/memcached-spec.js';
+import type { Memcached } from '../../api/v1beta1/memcached.js';
+import { resolveSpec } from '../../api/v1beta1/memcached-spec.js';
 import { MemcachedPort } from '../../proxy/index.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../container-security.js';
 import { objectLabels, selectorLabels } from '../../contract/labels.js';
@@ -45,7 +45,18 @@ export function desiredStatefulSet(memcached: Memcached): V1StatefulSet {
             {
               name: 'memcached',
               image: spec.image,
-              args: ['-m', String(spec.memoryMB), '-p', String(MemcachedPort), '-U', '0', '-o', 'modern'],
+              args: [
+                '-m',
+                String(spec.memoryMB),
+                // Only when set: a Memcached that never set it keeps its StatefulSet (no rollout on upgrade).
+                ...(spec.maxItemSizeKB === undefined ? [] : ['-I', `${spec.maxItemSizeKB}k`]),
+                '-p',
+                String(MemcachedPort),
+                '-U',
+                '0',
+                '-o',
+                'modern',
+              ],
               ports: [{ name: 'memcached', containerPort: MemcachedPort, protocol: 'TCP' }],
               resources: { requests: { cpu: '50m', memory }, limits: { memory } },
               readinessProbe: { tcpSocket: { port: 'memcached' }, periodSeconds: 5 },

@@ -8,7 +8,7 @@ import {
   type Reconciler,
   type Request,
 } from '@spoke/manager';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import { desiredStatefulSet } from './desired-stateful-set.js';
 import { applyOwned } from '../apply-owned.js';
 

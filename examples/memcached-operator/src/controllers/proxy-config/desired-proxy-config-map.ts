@@ -1,7 +1,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { newControllerRef } from '@spoke/manager/kinds';
-import type { Memcached } from '../../api/v1alpha1/index.js';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import type { Memcached } from '../../api/v1beta1/index.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import { proxyConfigMapName, type ProxyConfig } from '../../proxy/index.js';
 import { Annotations } from '../../contract/annotations.js';
 import { statusBackends } from '../../contract/proxy-config-maps.js';

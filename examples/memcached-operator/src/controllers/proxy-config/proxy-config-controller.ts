@@ -18,9 +18,9 @@ import {
   type Result,
 } from '@spoke/manager';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
-import { resolveSpec } from '../../api/v1alpha1/memcached-spec.js';
-import type { Memcached } from '../../api/v1alpha1/memcached.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
+import { resolveSpec } from '../../api/v1beta1/memcached-spec.js';
+import type { Memcached } from '../../api/v1beta1/memcached.js';
 import { proxyConfigMapName, renderProxyConfig } from '../../proxy/render-proxy-config.js';
 import { Annotations } from '../../contract/annotations.js';
 import { backendsFromEndpointSlices } from './backends-from-endpoint-slices.js';

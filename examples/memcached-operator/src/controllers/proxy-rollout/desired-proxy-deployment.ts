@@ -1,8 +1,8 @@
 import { newControllerRef } from '@spoke/manager/kinds';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import type { V1Container, V1Deployment } from '@kubernetes/client-node';
-import type { Memcached } from '../../api/v1alpha1/memcached.js';
-import { resolveSpec, type ProxyEngine } from '../../api/v1alpha1/memcached-spec.js';
+import type { Memcached } from '../../api/v1beta1/memcached.js';
+import { resolveSpec, type ProxyEngine } from '../../api/v1beta1/memcached-spec.js';
 import { MemcachedPort, ProxyConfigDir, ProxyConfigFileName } from '../../proxy/index.js';
 import { Annotations } from '../../contract/annotations.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../container-security.js';

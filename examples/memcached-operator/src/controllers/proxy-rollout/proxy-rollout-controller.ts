@@ -12,7 +12,7 @@ import {
   type Reconciler,
   type Request,
 } from '@spoke/manager';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import { configMapOfDeployment, newestConfigMap } from '../../contract/proxy-config-maps.js';
 import { desiredProxyDeployment } from './desired-proxy-deployment.js';
 import { selectorLabels } from '../../contract/labels.js';

@@ -1,7 +1,7 @@
 import { newControllerRef } from '@spoke/manager/kinds';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import type { V1Service } from '@kubernetes/client-node';
-import type { Memcached } from '../../api/v1alpha1/index.js';
+import type { Memcached } from '../../api/v1beta1/index.js';
 import { MemcachedPort } from '../../proxy/index.js';
 import { objectLabels, selectorLabels, type Component } from '../../contract/labels.js';
 import { proxyName, serverServiceName } from '../../contract/names.js';

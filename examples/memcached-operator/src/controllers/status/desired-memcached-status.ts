@@ -1,9 +1,9 @@
 import type { V1ConfigMap, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { setStatusCondition, type Condition } from '@spoke/manager/conditions';
 import { selectorStringFromSet } from '@spoke/manager/labels';
-import type { Memcached } from '../../api/v1alpha1/memcached.js';
-import { resolveSpec } from '../../api/v1alpha1/memcached-spec.js';
-import { ConditionTypes, type MemcachedStatus } from '../../api/v1alpha1/memcached-status.js';
+import type { Memcached } from '../../api/v1beta1/memcached.js';
+import { resolveSpec } from '../../api/v1beta1/memcached-spec.js';
+import { ConditionTypes, type MemcachedStatus } from '../../api/v1beta1/index.js';
 import { backendsOf, configMapOfDeployment } from '../../contract/proxy-config-maps.js';
 import { selectorLabels } from '../../contract/labels.js';
 

@@ -13,7 +13,7 @@ import {
 } from '@spoke/manager';
 import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { MemcachedKind } from '../../api/v1alpha1/memcached-kind.js';
+import { MemcachedKind } from '../../api/v1beta1/memcached-kind.js';
 import { desiredMemcachedStatus } from './desired-memcached-status.js';
 import { newestConfigMap } from '../../contract/proxy-config-maps.js';
 import { selectorLabels } from '../../contract/labels.js';

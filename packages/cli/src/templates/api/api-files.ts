@@ -1,6 +1,6 @@
 import type { ApiNames } from '../../scaffold/scaffold-context.js';
 import type { NewFile } from '../../scaffold/scaffold-step.js';
-import { tsFile } from '../project/source-files.js';
+import { markers, tsFile } from '../project/source-files.js';
 
 /** src/api/condition.ts: metav1.Condition's schema, shared by every kind's status (kept when it exists). */
 export function conditionTs(header: string): NewFile {
@@ -238,4 +238,90 @@ ${verbs.map((verb) => `  - ${verb}`).join('\n')}
   - get
 `,
   }));
+}
+
+/** `src/api/<group>/<kind>-versions.ts`: the kind's CRD over all its versions, once it has two. */
+export function versionsPath(names: ApiNames): string {
+  return `src/api/${names.resource.group}/${names.file}-versions.ts`;
+}
+
+/** Where `create api` adds a version to a kind's versions file. */
+export const versionsMarker = '// +spoke:scaffold:versions';
+
+/** The import alias of a version's CRD source in the versions file: `v1beta1`. */
+function versionAlias(version: string): string {
+  return version;
+}
+
+/** The line of the versions file that imports `version`'s CRD source. */
+export function versionImport(names: ApiNames, version: string): string {
+  return `import { ${names.variable}CustomResource as ${versionAlias(version)} } from './${version}/${names.file}-types.js';`;
+}
+
+/** The entry of `version` in the versions file's list. */
+export function versionEntry(version: string): string {
+  return `${versionAlias(version)},`;
+}
+
+/**
+ * src/api/<group>/<kind>-versions.ts: one CRD for every version of the kind (one CRD holds them all, and the API
+ * server stores each object in one of them). Written when `create api` adds the second version; `storage` is the
+ * first, where the objects already are.
+ */
+export function versionsTs(
+  names: ApiNames,
+  storage: string,
+  versions: readonly string[],
+  header: string,
+): NewFile {
+  const { kind, variable } = names;
+  return tsFile(
+    versionsPath(names),
+    header,
+    `import type { CustomResourceSource, MultiVersionCustomResourceSource } from '@spoke/manifests';
+${versions.map((version) => versionImport(names, version)).join('\n')}
+${markers.imports}
+
+/**
+ * The version the API server stores ${kind}s in; it converts every other one to and from it. TODO(user): to store
+ * another version, keep this one served until every stored object has been rewritten in the new one (read and
+ * write each back, or the kube-storage-version-migrator), then drop it from \`storedVersions\` of the CRD's status.
+ */
+const storageVersion = '${storage}';
+
+/**
+ * The ${kind} CRD, served in each version of src/api/${names.resource.group}/<version>/${names.file}-types.ts; \`make manifests\`
+ * writes it. Between versions the API server converts with the conversion webhook (\`spoke create webhook
+ * --conversion\`); without one it only rewrites apiVersion, which is right only while the schemas are the same.
+ */
+export const ${variable}CustomResource: MultiVersionCustomResourceSource = withVersions(storageVersion, [
+  ${versions.map(versionEntry).join('\n  ')}
+  ${versionsMarker}
+]);
+
+/** One CRD from single-version descriptions: the names of the first, each one's schema, columns and subresources. */
+function withVersions(storage: string, sources: readonly CustomResourceSource[]): MultiVersionCustomResourceSource {
+  const versions = sources.map((source) => {
+    if (source.version === undefined) throw new Error(\`\${source.kind}: list each version's own description\`);
+    return {
+      name: source.version,
+      storage: source.version === storage,
+      schema: source.schema,
+      ...(source.printerColumns === undefined ? {} : { printerColumns: source.printerColumns }),
+      ...(source.subresources === undefined ? {} : { subresources: source.subresources }),
+    };
+  });
+  const [first] = sources;
+  if (first === undefined) throw new Error('${kind}: no version');
+  return {
+    group: first.group,
+    kind: first.kind,
+    plural: first.plural,
+    ...(first.singular === undefined ? {} : { singular: first.singular }),
+    scope: first.scope,
+    versions,
+  };
+}
+`,
+  );
 }

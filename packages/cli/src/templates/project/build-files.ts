@@ -52,8 +52,8 @@ build: deps ## Compile the manager and the tests into dist/ (tsc).
 \ttsc -p .
 
 .PHONY: manifests
-manifests: build ## Generate the CRDs (config/crd/bases) and the ClusterRole (config/rbac/role.yaml) from the code.
-\tspoke-manifests --module dist/src/manifest-sources.js --crd-dir config/crd/bases --rbac-role config/rbac/role.yaml
+manifests: build ## Generate the CRDs (config/crd/bases), the ClusterRole (config/rbac/role.yaml) and the webhook configurations (config/webhook/manifests.yaml) from the code.
+\tspoke-manifests --module dist/src/manifest-sources.js --crd-dir config/crd/bases --rbac-role config/rbac/role.yaml --webhook-manifests config/webhook/manifests.yaml
 
 .PHONY: fmt
 fmt: deps ## Format the code (prettier --write).

@@ -1,5 +1,6 @@
 import type { ProjectOptions } from '../../scaffold/scaffold-context.js';
 import type { NewFile } from '../../scaffold/scaffold-step.js';
+import { commented, webhookSections as sections } from './webhook-sections.js';
 
 /** Where `spoke create api` adds entries to the kustomizations. */
 export const yamlMarkers = {
@@ -43,6 +44,10 @@ resources:
 - ../crd
 - ../rbac
 - ../manager
+# [WEBHOOK] The webhook Service and configurations (config/webhook) and [CERTMANAGER] their serving certificate
+# (config/certmanager, needs cert-manager in the cluster): \`spoke create webhook\` uncomments all the sections with
+# [WEBHOOK] or [CERTMANAGER] its webhooks need.
+${commented(sections.resources)}
 # [PROMETHEUS] To enable prometheus monitor, uncomment all sections with 'PROMETHEUS'.
 #- ../prometheus
 # [METRICS] Expose the controller manager metrics service.
@@ -58,6 +63,18 @@ patches:
 - path: manager_metrics_patch.yaml
   target:
     kind: Deployment
+# [WEBHOOK] The manager's webhook port, and the certificate Secret mounted where --webhook-cert-path reads it.
+${commented(sections.patch)}
+
+# [CERTMANAGER] cert-manager issues the serving certificate for the webhook Service's DNS names and injects its CA
+# into the webhook configurations (and, for a conversion, the CRDs).
+${commented(sections.certificateNames)}
+#
+${commented(sections.validatingCa)}
+#
+${commented(sections.mutatingCa)}
+#
+${commented(sections.conversionCa)}
 `,
     ),
     file(
@@ -359,6 +376,10 @@ rules:
 resources:
 # The CRDs of config/crd/bases, generated from src/api by \`make manifests\`; \`spoke create api\` lists each here.
 ${yamlMarkers.crdResources}
+
+# [WEBHOOK] For a conversion webhook (\`spoke create webhook --conversion\` uncomments it): the Service in the CRDs'
+# conversion gets the name prefix and namespace of config/default, as the webhook Service does.
+${commented(sections.crdConfigurations)}
 `,
     ),
     file(

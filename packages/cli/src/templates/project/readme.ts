@@ -50,13 +50,16 @@ kubebuilder project: the APIs in \`src/api/\`, the controllers in \`src/controll
 \`\`\`sh
 npm install                 # the dependencies
 npx spoke create api --group <group> --version v1 --kind <Kind>   # an API and its controller
+npx spoke create webhook --group <group> --version v1 --kind <Kind> --defaulting --programmatic-validation
 make build                  # compile (tsc) into dist/
 make manifests              # the CRDs and the manager's ClusterRole, generated from the code
 make test                   # the tests; controllers run on a real etcd + kube-apiserver
 \`\`\`
 
 Run \`make help\` for every target. The CRDs come from the TypeBox schemas in \`src/api/\`, the ClusterRole from
-each controller's \`@Controller({ for, owns, watches, writes })\` declaration: edit those, then \`make manifests\`.
+each controller's \`@Controller({ for, owns, watches, writes })\` declaration, the webhook configurations from the
+\`webhookFor(...)\` declarations of \`src/webhook/\`: edit those, then \`make manifests\`. Deployed webhooks need
+[cert-manager](https://cert-manager.io/docs/installation/) in the cluster, for their serving certificate.
 
 ### Run against a cluster from your machine
 

@@ -15,7 +15,13 @@ import {
   tsconfigJson,
 } from './package-files.js';
 import { readme } from './readme.js';
-import { controllersIndexTs, mainTs, manifestSourcesTs, testEnvironmentTs } from './source-files.js';
+import {
+  controllersIndexTs,
+  mainTs,
+  manifestSourcesTs,
+  testEnvironmentTs,
+  webhooksIndexTs,
+} from './source-files.js';
 import { boilerplate, type ProjectOptions } from '../../scaffold/scaffold-context.js';
 import type { ScaffoldStep } from '../../scaffold/scaffold-step.js';
 
@@ -59,6 +65,7 @@ export function scaffoldProject(options: ProjectOptions): ScaffoldStep[] {
       : [{ kind: 'new', path: boilerplatePath, content: header, ifExists: 'refuse' } as const]),
     mainTs(options, header),
     controllersIndexTs(header),
+    webhooksIndexTs(header),
     manifestSourcesTs(header),
     testEnvironmentTs(header),
     ...configFiles(options),

@@ -6,6 +6,7 @@ export const markers = {
   imports: '// +spoke:scaffold:imports',
   controllers: '// +spoke:scaffold:controllers',
   customResources: '// +spoke:scaffold:customresources',
+  webhooks: '// +spoke:scaffold:webhooks',
 } as const;
 
 /** A TypeScript file with the license header. */
@@ -25,7 +26,8 @@ export function mainTs(options: ProjectOptions, header: string): NewFile {
  *
  * It takes the flags of kubebuilder's scaffolded main.go, with Go's syntax, so that config/manager/manager.yaml
  * reads as it does there: --metrics-bind-address, --health-probe-bind-address, --leader-elect, --metrics-secure,
- * --metrics-cert-path/-name/-key, --enable-http2, --kubeconfig and the --zap-* logging flags; --help lists them.
+ * --metrics-cert-path/-name/-key, --webhook-cert-path/-name/-key, --enable-http2, --kubeconfig and the --zap-*
+ * logging flags; --help lists them. The webhooks of src/webhook/index.ts are served on :9443 (none: no server).
  */
 import {
   type KubeConfig,
@@ -37,6 +39,7 @@ import {
   parseManagerFlagsOrExit,
 } from '@spoke/manager';
 import { controllers } from '../controller/index.js';
+import { webhooks } from '../webhook/index.js';
 
 /** The Lease that replicas run with --leader-elect compete for (kubebuilder's LeaderElectionID). */
 const leaderElectionId = '${options.projectName}.${options.domain}';
@@ -54,14 +57,22 @@ async function main(): Promise<void> {
     logger.error('unable to get kubeconfig', { error: error.message });
     process.exit(1);
   }
+  const options = managerOptionsFromFlags(flags, { leaderElectionId });
   const manager = Manager.create({
-    ...managerOptionsFromFlags(flags, { leaderElectionId }),
+    ...options,
+    // Without --webhook-cert-path, a run from your machine (\`make run\`): the webhook server makes itself a
+    // self-signed certificate. config/default passes the path of the certificate cert-manager issues.
+    webhookServer: { ...options.webhookServer, selfSigned: flags.webhookCertPath === undefined },
     name: '${options.projectName}',
     kubeConfig,
     logger,
   });
   manager.register(...controllers);
-  logger.info('starting manager', { controllers: manager.controllerMetadata.map((c) => c.name) });
+  manager.registerWebhooks(...webhooks);
+  logger.info('starting manager', {
+    controllers: manager.controllerMetadata.map((c) => c.name),
+    webhooks: webhooks.map((w) => w.kind.kind),
+  });
   try {
     await manager.start(Manager.setupSignalHandler());
   } catch (error: unknown) {
@@ -100,6 +111,26 @@ export const controllers: readonly ReconcilerClass[] = [
   );
 }
 
+/** src/webhook/index.ts: the one list of webhooks, which main.ts registers and \`make manifests\` reads. */
+export function webhooksIndexTs(header: string): NewFile {
+  return tsFile(
+    'src/webhook/index.ts',
+    header,
+    `import type { WebhookDeclaration } from '@spoke/manager';
+${markers.imports}
+
+/**
+ * Every webhook of the manager: main.ts serves them (the manager's webhook server, on :9443), and \`make manifests\`
+ * writes config/webhook/manifests.yaml and the CRDs' conversion from the same declarations, so the API server calls
+ * exactly what runs. \`spoke create webhook\` adds to it.
+ */
+export const webhooks: readonly WebhookDeclaration[] = [
+  ${markers.webhooks}
+];
+`,
+  );
+}
+
 /** src/manifest-sources.ts: what \`make manifests\` reads. */
 export function manifestSourcesTs(header: string): NewFile {
   return tsFile(
@@ -107,7 +138,8 @@ export function manifestSourcesTs(header: string): NewFile {
     header,
     `/**
  * What \`make manifests\` (spoke-manifests) reads: the custom resources whose CRDs it writes to config/crd/bases,
- * and the controllers whose declarations become config/rbac/role.yaml. Importing this module starts nothing.
+ * the controllers whose declarations become config/rbac/role.yaml, and the webhooks of
+ * config/webhook/manifests.yaml. Importing this module starts nothing.
  */
 import type { CustomResourceSource } from '@spoke/manifests';
 ${markers.imports}
@@ -117,6 +149,7 @@ export const customResources: readonly CustomResourceSource[] = [
 ];
 
 export { controllers } from './controller/index.js';
+export { webhooks } from './webhook/index.js';
 `,
   );
 }
@@ -128,10 +161,11 @@ export function testEnvironmentTs(header: string): NewFile {
     header,
     `import { fileURLToPath } from 'node:url';
 import { ControlPlane } from '@spoke/envtest';
-import { Manager, newLogger, type ReconcilerClass } from '@spoke/manager';
+import { Manager, newLogger, type ReconcilerClass, type WebhookDeclaration } from '@spoke/manager';
 
-/** The CRDs \`make manifests\` writes (\`make test\` runs it first), from dist/test/support/ to the project root. */
+/** What \`make manifests\` writes (\`make test\` runs it first), from dist/test/support/ to the project root. */
 const crdDir = fileURLToPath(new URL('../../../config/crd/bases/', import.meta.url));
+const webhookDir = fileURLToPath(new URL('../../../config/webhook/', import.meta.url));
 
 /** A real control plane with this project's CRDs, and a manager running some controllers on it. */
 export interface TestEnvironment {
@@ -151,28 +185,52 @@ export interface TestEnvironmentOptions {
    * binaries: \`ENVTEST_FLAGS= make test\` builds it once.
    */
   readonly nodes?: number;
+  /**
+   * Webhooks the manager serves. With any, the configurations of config/webhook (and the CRDs' conversion) are
+   * installed pointing at this process's webhook server, with the control plane's test CA, so the API server calls
+   * them as a cluster would (controller-runtime's WebhookInstallOptions).
+   */
+  readonly webhooks?: readonly WebhookDeclaration[];
 }
 
 /**
  * Starts etcd and kube-apiserver (binaries from \`make envtest\`: \`$SPOKE_ASSETS\`, \`$KUBEBUILDER_ASSETS\` or the
- * user cache), installs the CRDs, and starts a manager with \`controllers\`; resolves once it reconciles. Start one
- * per test file, in \`before\`: a control plane takes a few seconds to start.
+ * user cache), installs the CRDs, and starts a manager with \`controllers\` (and \`options.webhooks\`); resolves once
+ * it reconciles (its webhook server listens by then). Start one per test file, in \`before\`: a control plane
+ * takes a few seconds to start.
  */
 export async function startTestEnvironment(
   controllers: readonly ReconcilerClass[],
   options: TestEnvironmentOptions = {},
 ): Promise<TestEnvironment> {
-  const controlPlane = await ControlPlane.start({ crdPaths: [crdDir], nodes: options.nodes ?? 0 });
+  const webhooks = options.webhooks ?? [];
+  const controlPlane = await ControlPlane.start({
+    crdPaths: [crdDir],
+    nodes: options.nodes ?? 0,
+    ...(webhooks.length > 0 ? { webhookInstallOptions: { paths: [webhookDir] } } : {}),
+  });
   const stopping = new AbortController();
   try {
+    const serving = controlPlane.webhookInstallOptions;
     const manager = Manager.create({
       kubeConfig: controlPlane.kubeConfig,
       metricsBindAddress: '0',
       healthProbeBindAddress: '0',
       logger: newLogger({ level: process.env['LOG_LEVEL'] ?? 'warn' }),
+      ...(webhooks.length > 0 && serving !== undefined
+        ? {
+            webhookServer: {
+              host: serving.localServingHost,
+              port: serving.localServingPort,
+              certDir: serving.localServingCertDir,
+            },
+          }
+        : {}),
     });
     manager.register(...controllers);
+    manager.registerWebhooks(...webhooks);
     const running = manager.start(stopping.signal);
+    // The webhook server listens before the cache syncs, so once elected the API server can call it.
     await Promise.race([
       manager.elected(),
       running.then(() => {

@@ -9,6 +9,7 @@ const specs: FlagSpec[] = [
   { name: 'controller', type: 'boolean', description: '', default: true },
   { name: 'print', short: 'p', type: 'string', description: '', default: 'path' },
   { name: 'installed-only', short: 'i', type: 'boolean', description: '' },
+  { name: 'spoke', type: 'strings', description: '' },
 ];
 
 describe('parsing flags as cobra and pflag do', () => {
@@ -31,6 +32,17 @@ describe('parsing flags as cobra and pflag do', () => {
       assert.equal(parse([`--controller=${word}`]), true);
     assert.equal(parseFlags(specs, ['-i']).flags.boolean('installed-only'), true);
     assert.equal(parseFlags(specs, ['--controller=false']).flags.given('controller'), true);
+  });
+
+  it('collects a strings flag: repeated, comma-separated, or both (pflag StringSlice)', () => {
+    const parse = (args: string[]): readonly string[] => parseFlags(specs, args).flags.strings('spoke');
+    assert.deepEqual(parse([]), []);
+    assert.equal(parseFlags(specs, []).flags.given('spoke'), false);
+    assert.deepEqual(parse(['--spoke', 'v2']), ['v2']);
+    assert.deepEqual(parse(['--spoke', 'v2', '--spoke=v3']), ['v2', 'v3']);
+    assert.deepEqual(parse(['--spoke', 'v2,v3', '--spoke', 'v4']), ['v2', 'v3', 'v4']);
+    assert.equal(parseFlags(specs, ['--spoke', 'v2']).flags.given('spoke'), true);
+    assert.throws(() => parse(['--spoke']), new UsageError('flag needs an argument: --spoke'));
   });
 
   it('lets the last of repeated flags win, and keeps positionals, also after --', () => {

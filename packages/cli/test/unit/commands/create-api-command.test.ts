@@ -146,6 +146,83 @@ describe('spoke create api', () => {
     assert.deepEqual(snapshot(dir), before);
   });
 
+  it('adds another version of a kind to its CRD: a versions file, storage the first, no second controller', async () => {
+    const dir = await newProject();
+    await ok(dir, guestbook);
+    const v2 = ['create', 'api', '--group', 'webapp', '--version', 'v2', '--kind', 'Guestbook'];
+    const before = snapshot(dir);
+    const withController = await runSpoke(dir, v2);
+    assert.equal(withController.code, 1);
+    assert.match(
+      withController.stderr,
+      /Guestbook has a controller \(src\/controller\/\), which reconciles it in every version: add v2 with --controller=false; nothing was written/,
+    );
+    const otherPlural = await runSpoke(dir, [...v2, '--controller=false', '--plural', 'books']);
+    assert.match(
+      otherPlural.stderr,
+      /Guestbook v1 has the plural guestbooks: every version of a kind shares/,
+    );
+    const otherScope = await runSpoke(dir, [...v2, '--controller=false', '--namespaced=false']);
+    assert.match(
+      otherScope.stderr,
+      /Guestbook v1 is namespaced: every version of a kind has its CRD's scope/,
+    );
+    assert.deepEqual(snapshot(dir), before);
+
+    const stdout = await ok(dir, [...v2, '--controller=false']);
+    for (const path of [
+      'src/api/webapp/v2/groupversion-info.ts',
+      'src/api/webapp/v2/guestbook-types.ts',
+      'src/api/webapp/guestbook-versions.ts',
+      'config/samples/webapp_v2_guestbook.yaml',
+    ]) {
+      assert.match(stdout, new RegExp(`created ${path}\n`));
+    }
+    assert.doesNotMatch(stdout, /role\.yaml|controller/);
+    const versions = read(dir, 'src/api/webapp/guestbook-versions.ts');
+    assert.match(versions, /import \{ guestbookCustomResource as v1 \} from '\.\/v1\/guestbook-types\.js';/);
+    assert.match(versions, /import \{ guestbookCustomResource as v2 \} from '\.\/v2\/guestbook-types\.js';/);
+    assert.match(versions, /const storageVersion = 'v1';/);
+    assert.match(
+      versions,
+      /withVersions\(storageVersion, \[\n {2}v1,\n {2}v2,\n {2}\/\/ \+spoke:scaffold:versions\n\]\)/,
+    );
+    const sources = read(dir, 'src/manifest-sources.ts');
+    assert.match(
+      sources,
+      /^import \{ guestbookCustomResource \} from '\.\/api\/webapp\/guestbook-versions\.js';$/m,
+    );
+    assert.doesNotMatch(sources, /v1\/guestbook-types/);
+    assert.equal(sources.match(/^ {2}guestbookCustomResource,$/gm)?.length, 1);
+    assert.equal(read(dir, 'config/crd/kustomization.yaml').match(/guestbooks\.yaml/g)?.length, 1);
+    assert.deepEqual(
+      parseProjectFile(read(dir, 'PROJECT'), 'PROJECT').resources.map((r) => [
+        r.version,
+        r.controller === true,
+      ]),
+      [
+        ['v1', true],
+        ['v2', false],
+      ],
+    );
+
+    // A third version joins the list at its markers.
+    await ok(dir, [
+      'create',
+      'api',
+      '--group',
+      'webapp',
+      '--version',
+      'v3',
+      '--kind',
+      'Guestbook',
+      '--controller=false',
+    ]);
+    const three = read(dir, 'src/api/webapp/guestbook-versions.ts');
+    assert.match(three, /as v3 \} from '\.\/v3\/guestbook-types\.js';\n\/\/ \+spoke:scaffold:imports/);
+    assert.match(three, /\[\n {2}v1,\n {2}v2,\n {2}v3,\n {2}\/\/ \+spoke:scaffold:versions/);
+  });
+
   it('never overwrites a file the user wrote, and names it', async () => {
     const dir = await newProject();
     mkdirSync(join(dir, 'test/controller'), { recursive: true });

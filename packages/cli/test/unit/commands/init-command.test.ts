@@ -24,6 +24,7 @@ describe('spoke init', () => {
       'README.md',
       'src/cmd/main.ts',
       'src/controller/index.ts',
+      'src/webhook/index.ts',
       'src/manifest-sources.ts',
       'test/support/test-environment.ts',
       'config/default/kustomization.yaml',
@@ -37,6 +38,26 @@ describe('spoke init', () => {
     ]) {
       assert.ok(files.has(path), `${path} missing`);
     }
+    // The hooks of `create webhook`: the list main.ts serves and the manifests read, and config/default's
+    // webhook sections, commented out until there is a webhook.
+    assert.match(
+      files.get('src/webhook/index.ts') ?? '',
+      /export const webhooks: readonly WebhookDeclaration\[\] = \[\n {2}\/\/ \+spoke:scaffold:webhooks\n\];/,
+    );
+    assert.match(files.get('src/cmd/main.ts') ?? '', /manager\.registerWebhooks\(\.\.\.webhooks\);/);
+    assert.match(
+      files.get('src/manifest-sources.ts') ?? '',
+      /export \{ webhooks \} from '\.\/webhook\/index\.js';/,
+    );
+    const kustomization = files.get('config/default/kustomization.yaml') ?? '';
+    assert.match(kustomization, /^#- \.\.\/webhook\n#- \.\.\/certmanager$/m);
+    assert.match(kustomization, /^#- path: manager_webhook_patch\.yaml$/m);
+    assert.match(kustomization, /^#replacements:$/m);
+    assert.doesNotMatch(kustomization, /^replacements:/m);
+    assert.match(
+      files.get('config/crd/kustomization.yaml') ?? '',
+      /^#configurations:\n#- kustomizeconfig\.yaml$/m,
+    );
     const pkg = JSON.parse(files.get('package.json') ?? '') as Record<string, Record<string, string>>;
     assert.equal(pkg['name'], 'guestbook');
     assert.deepEqual(

@@ -7,6 +7,7 @@ import {
   applyScaffold,
   insertAboveMarker,
   ScaffoldConflictError,
+  uncommentBlock,
 } from '../../../src/scaffold/apply-scaffold.js';
 import { snapshot } from '../../support/run-spoke.js';
 
@@ -17,6 +18,21 @@ describe('applying a scaffold', () => {
     assert.equal(once, 'const list = [\n  a,\n  b,\n  // +marker\n];\n');
     assert.equal(insertAboveMarker(once, '// +marker', ['b,']), once);
     assert.equal(insertAboveMarker(text, '// +other', ['b,']), undefined);
+  });
+
+  it('uncomments a commented section once, line by line, and knows an enabled one', () => {
+    const text = 'resources:\n- ../crd\n#- ../webhook\n#- ../certmanager\n# [PROMETHEUS]\n';
+    const once = uncommentBlock(text, '- ../webhook\n- ../certmanager\n', '#');
+    assert.equal(once, 'resources:\n- ../crd\n- ../webhook\n- ../certmanager\n# [PROMETHEUS]\n');
+    assert.equal(uncommentBlock(once, '- ../webhook\n- ../certmanager', '#'), once);
+    // "#- ../webhook" holds "- ../webhook" but is not it: whole lines only.
+    assert.equal(uncommentBlock('#- ../webhook\n', '- ../webhook', '#'), '- ../webhook\n');
+    assert.equal(uncommentBlock(text, '- ../other', '#'), undefined);
+    // Half of the section commented is neither.
+    assert.equal(
+      uncommentBlock('- ../webhook\n#- ../certmanager\n', '- ../webhook\n- ../certmanager', '#'),
+      undefined,
+    );
   });
 
   it('writes new files, extends marked files, rewrites tool files, and reports each', async () => {

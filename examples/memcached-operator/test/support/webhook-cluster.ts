@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url';
+import { ControlPlane } from '@spoke/envtest';
+import { Manager, newLogger } from '@spoke/manager';
+import { webhooks } from '../../src/webhooks/index.js';
+
+export const crdDir = fileURLToPath(new URL('../../../../../config/crd/bases', import.meta.url));
+export const webhookDir = fileURLToPath(new URL('../../../../../config/webhook', import.meta.url));
+
+/** A control plane whose API server calls the operator's webhooks, served by a manager in this process. */
+export interface WebhookCluster {
+  readonly env: ControlPlane;
+  readonly manager: Manager;
+  /** Stops the manager (and with it the webhook server), leaving the control plane running. */
+  stopManager(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * envtest's webhookInstallOptions with the generated config/webhook and CRD: the API server calls the webhooks and
+ * the conversion over loopback, with the test CA. Only the webhooks are registered: no controller writes, so what a
+ * test reads is what the API server and the webhooks made of its own writes.
+ */
+export async function startWebhookCluster(
+  options: { crdPaths?: readonly string[]; installWebhooks?: boolean } = {},
+): Promise<WebhookCluster> {
+  const env = await ControlPlane.start({
+    crdPaths: options.crdPaths ?? [crdDir],
+    webhookInstallOptions: { paths: options.installWebhooks === false ? [] : [webhookDir] },
+  });
+  const serving = env.webhookInstallOptions;
+  if (serving === undefined) throw new Error('envtest did not report webhookInstallOptions');
+  const manager = Manager.create({
+    kubeConfig: env.kubeConfig,
+    metricsBindAddress: '0',
+    healthProbeBindAddress: '0',
+    logger: newLogger({ level: 'warn' }),
+    webhookServer: {
+      host: serving.localServingHost,
+      port: serving.localServingPort,
+      certDir: serving.localServingCertDir,
+    },
+  });
+  manager.registerWebhooks(...webhooks);
+  const stopping = new AbortController();
+  const running = manager.start(stopping.signal);
+  // The webhook server starts before the cache; with no controller, start() then waits for the signal.
+  for (let i = 0; !manager.webhookServer.serving; i++) {
+    if (i > 300) throw new Error('the webhook server did not start');
+    await Promise.race([running, new Promise((r) => setTimeout(r, 100))]);
+  }
+  let managerStopped: Promise<void> | undefined;
+  const stopManager = (): Promise<void> => {
+    managerStopped ??= (async () => {
+      stopping.abort();
+      await running;
+    })();
+    return managerStopped;
+  };
+  return {
+    env,
+    manager,
+    stopManager,
+    async stop() {
+      await stopManager();
+      await env.stop();
+    },
+  };
+}
