@@ -13,7 +13,13 @@ import type { Memcached as MemcachedV1alpha1 } from '../../src/api/v1alpha1/inde
 import { DefaultTwemproxyImage, DefaultMcrouterImage, type Memcached } from '../../src/api/v1beta1/index.js';
 import { AllowCacheLossAnnotation } from '../../src/webhooks/index.js';
 import { kubectl, kubectlOk, readFromEtcd } from '../support/kubectl.js';
-import { crdDir, startWebhookCluster, webhookDir, type WebhookCluster } from '../support/webhook-cluster.js';
+import {
+  crdDir,
+  startWebhookCluster,
+  waitForWebhooks,
+  webhookDir,
+  type WebhookCluster,
+} from '../support/webhook-cluster.js';
 
 const alpha = 'memcacheds.v1alpha1.cache.spoke.dev';
 const beta = 'memcacheds.v1beta1.cache.spoke.dev';
@@ -283,6 +289,7 @@ describe('upgrading a cluster with v1alpha1 objects to v1beta1 and the webhooks'
       'cache.spoke.dev/v1alpha1',
     );
 
+    await waitForWebhooks(kc);
     // The migration (docs/upgrade.md): rewrite every object unchanged, which stores it in the new storage version...
     const list = JSON.parse(await kubectlOk(kc, ['get', beta, '-A', '-o', 'json'])) as { items: Memcached[] };
     for (const item of list.items) await kubectlOk(kc, ['replace', '-f', '-'], JSON.stringify(item));

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ControlPlane } from '@spoke/envtest';
 import { Manager, newLogger } from '@spoke/manager';
 import { webhooks } from '../../src/webhooks/index.js';
@@ -48,6 +50,7 @@ export async function startWebhookCluster(
     if (i > 300) throw new Error('the webhook server did not start');
     await Promise.race([running, new Promise((r) => setTimeout(r, 100))]);
   }
+  if (options.installWebhooks !== false) await waitForWebhooks(env.kubeconfigPath);
   let managerStopped: Promise<void> | undefined;
   const stopManager = (): Promise<void> => {
     managerStopped ??= (async () => {
@@ -66,3 +69,43 @@ export async function startWebhookCluster(
     },
   };
 }
+
+/**
+ * Resolves once the API server calls both admission webhooks: a server-side dry run of a Memcached with no servers
+ * comes back defaulted (the proxy image) and with the validator's warning. The API server loads webhook
+ * configurations from an informer, a moment after they are written; only such a positive witness shows it has.
+ */
+export async function waitForWebhooks(kubeconfig: string, timeoutMs = 30_000): Promise<void> {
+  const probe = JSON.stringify({
+    apiVersion: 'cache.spoke.dev/v1beta1',
+    kind: 'Memcached',
+    metadata: { name: 'webhook-probe', namespace: 'default' },
+    spec: { servers: { replicas: 0 } },
+  });
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const child = execFileAsync('kubectl', [
+      `--kubeconfig=${kubeconfig}`,
+      'create',
+      '--dry-run=server',
+      '-o',
+      'json',
+      '-f',
+      '-',
+    ]);
+    child.child.stdin?.end(probe);
+    try {
+      const { stdout, stderr } = await child;
+      const image = (JSON.parse(stdout) as { spec?: { proxy?: { image?: string } } }).spec?.proxy?.image;
+      if (image !== undefined && stderr.includes('Warning: servers.replicas is 0')) return;
+      last = `image ${String(image)}, stderr: ${stderr}`;
+    } catch (err: unknown) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the API server did not call the Memcached webhooks within ${timeoutMs} ms; last: ${last}`);
+}
+
+const execFileAsync = promisify(execFile);

@@ -120,6 +120,26 @@ describe('the manager under its generated ServiceAccount (least privilege, end t
     await routeServiceToLoopback(admin, { namespace, name: 'memcached-operator-webhook-service' }, port);
     webhook = { port, certDir: issued.certDir };
     ({ process: manager, output: managerOutput } = startManager(identity, webhook));
+    // Its webhooks served and called (the API server loads the re-pointed configurations a moment after the patches):
+    // a server-side dry run of a v1alpha1 Memcached is converted, defaulted and validated.
+    const probe = JSON.stringify({
+      apiVersion: 'cache.spoke.dev/v1alpha1',
+      kind: 'Memcached',
+      metadata: { name: 'probe', namespace: 'default' },
+    });
+    await waitFor(
+      async () => {
+        const result = await kubectl(admin, ['create', '--dry-run=server', '-o', 'json', '-f', '-'], {
+          input: probe,
+        });
+        if (result.code !== 0) return false;
+        return (
+          (JSON.parse(result.stdout) as { spec?: { proxy?: { image?: string } } }).spec?.proxy?.image !==
+          undefined
+        );
+      },
+      { description: "the manager's webhooks to be called", timeoutMs: 60_000, intervalMs: 250 },
+    );
   });
 
   after(async () => {

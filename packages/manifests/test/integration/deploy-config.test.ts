@@ -265,10 +265,17 @@ describe('config/default on a real API server', () => {
         managerProcess?.exitCode === null ? undefined : new Error(`the manager exited:\n${managerOutput}`),
     });
 
-    // Conversion: a v1alpha1 object is stored and read back in v1beta1.
-    await kubectlOk(admin, ['apply', '--server-side', '-f', '-'], {
-      input: stringify(memcached('wired', { replicas: 10, proxy: { engine: 'Twemproxy' } })),
-    });
+    // Conversion: a v1alpha1 object is stored and read back in v1beta1. Retried until accepted: the API server loads
+    // the re-pointed configurations from its informers a moment after the patches.
+    const wired = stringify(memcached('wired', { replicas: 10, proxy: { engine: 'Twemproxy' } }));
+    await waitFor(
+      async () => (await kubectl(admin, ['apply', '--server-side', '-f', '-'], { input: wired })).code === 0,
+      {
+        description: 'Memcached wired to be accepted through the webhooks',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      },
+    );
     const v1beta1 = parse(
       await kubectlOk(admin, [
         'get',
