@@ -96,7 +96,8 @@ interface Resolved {
  * Applies a kubeconfig to requests, with one kept-alive undici connection pool per server that is reused until the
  * TLS material changes. Connections speak HTTP/1.1, as kube-rs does: each watch has its own connection, so one that
  * dies silently stalls only that watch, and abandoning a request retires its socket. (Over HTTP/2 every request
- * shares one connection, which undici replaces only after two unanswered 60 s pings.)
+ * shares one connection, which undici replaces only after two unanswered 60 s pings.) Requests that complete may
+ * use a second pool over HTTP/2 ({@link HttpTransportOptions.http2}, off by default).
  *
  * A Spoke {@link KubeConfig} is applied here: CA, client certificate and key (data or files), bearer token or
  * `tokenFile` (re-read every minute), basic auth, impersonation, `insecure-skip-tls-verify`, an HTTP(S) proxy.
