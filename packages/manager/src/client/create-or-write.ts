@@ -35,13 +35,16 @@ export async function createOrWrite<T extends KubernetesObject>(
   const key = keyOf(obj);
   const existing = await client.get(kind, key, options);
   if (!existing) {
-    await mutateChecked(kind, obj, mutate);
+    await mutateChecked(kind, obj, mutate, { copy: false });
     replaceContents(obj, await requests.create(obj, key));
     return 'created';
   }
-  // A cached read is shared and frozen: the mutation works on a copy of the one object it changes.
+  // A cached read is shared and frozen: the mutation works on a copy, and the frozen original is `before` (no second
+  // copy). An uncached read is moved into `obj` itself, so `before` must be a copy.
+  const frozen = Object.isFrozen(existing);
   replaceContents(obj, mutableCopy(existing));
-  const before = await mutateChecked(kind, obj, mutate);
+  const before = await mutateChecked(kind, obj, mutate, frozen ? { unchanged: existing } : {});
+  if (!before) throw new Error('unreachable: mutateChecked returns before unless copy is false');
   const changed = await requests.change(before, obj, key);
   if (!changed) return 'unchanged';
   replaceContents(obj, changed);

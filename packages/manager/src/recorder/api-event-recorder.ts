@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EventsV1Event, KubernetesObject, V1ObjectReference } from '@kubernetes/client-node';
 import type { KubeConfigLike } from '../kubeconfig/index.js';
 import type { Logger } from 'winston';
@@ -155,8 +155,9 @@ export class ApiEventRecorder extends EventRecorder {
       });
       return;
     }
-    // Time-ordered, unique names as client-go's `<object>.<hex nanoseconds>`.
-    const name = `${ref.name ?? 'event'}.${now.toString(16)}${randomBytes(3).toString('hex')}`;
+    // Time-ordered, unique names as client-go's `<object>.<hex nanoseconds>`. The 6 random hex digits come from
+    // randomUUID's buffered entropy (its first 8 digits are random): randomBytes is a getrandom syscall per event.
+    const name = `${ref.name ?? 'event'}.${now.toString(16)}${randomUUID().slice(0, 6)}`;
     const body: Omit<EventsV1Event, 'eventTime'> & { eventTime: string } = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',

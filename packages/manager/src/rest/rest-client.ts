@@ -106,7 +106,7 @@ export class RestClient {
     // Aborted by the caller or by the deadline: the signal's reason says which (a TimeoutError names the request).
     try {
       try {
-        response = await this.send({ ...req, signal, timeoutMs: undefined });
+        response = await this.send({ ...req, signal, timeoutMs: undefined }, false);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         throw err;
@@ -144,7 +144,7 @@ export class RestClient {
           }, req.timeoutMs);
     let response: Response;
     try {
-      response = await this.send({ ...req, signal, timeoutMs: undefined });
+      response = await this.send({ ...req, signal, timeoutMs: undefined }, true);
     } finally {
       clearTimeout(timer);
     }
@@ -173,7 +173,7 @@ export class RestClient {
   }
 
   /** Sends `req` (its `timeoutMs` is the callers' business: they fold it into `signal`). */
-  private async send(req: RestRequest): Promise<Response> {
+  private async send(req: RestRequest, streaming: boolean): Promise<Response> {
     const action = actionOf(req);
     const signal = req.signal;
     const transport = await this.#transport.prepare();
@@ -199,7 +199,8 @@ export class RestClient {
     };
     try {
       // The dispatcher API, not fetch(): no WHATWG Request/Response/web streams per call.
-      response = await transport.dispatcher.request({
+      const dispatcher = streaming ? transport.dispatcher : transport.unaryDispatcher;
+      response = await dispatcher.request({
         origin: transport.origin,
         path,
         method: req.method,
