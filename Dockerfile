@@ -34,4 +34,4 @@ WORKDIR /app
 COPY --from=builder /app/ ./
 # Numeric, so that the kubelet can verify runAsNonRoot without reading /etc/passwd.
 USER 65532:65532
-ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "examples/memcached-operator/dist/src/main.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "--max-semi-space-size=1", "--liftoff-only", "examples/memcached-operator/dist/src/main.js"]

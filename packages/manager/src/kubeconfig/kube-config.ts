@@ -1,5 +1,15 @@
+import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
+
+// yaml (~2-3 MB RSS) is loaded when the first kubeconfig file is parsed, not at import: an in-cluster manager never
+// parses one. Its `node` export is CommonJS, so require() returns the instance `import` would.
+const requireCjs = createRequire(import.meta.url);
+let yaml: typeof Yaml | undefined;
+function parseYaml(text: string): unknown {
+  yaml ??= requireCjs('yaml') as typeof Yaml;
+  return yaml.parse(text);
+}
 
 /**
  * A cluster entry of a kubeconfig. Field names are client-node's (`caData`, `skipTLSVerify`...), so code written
@@ -169,7 +179,7 @@ function path(body: Fields, key: string, where: string, baseDir: string | undefi
 
 /** kubeconfig YAML → {@link KubeConfigOptions}, with client-go's field names mapped to client-node's. */
 export function parseKubeConfig(text: string, baseDir?: string): KubeConfigOptions {
-  const doc: unknown = parse(text);
+  const doc: unknown = parseYaml(text);
   if (!isFields(doc)) throw new Error('not a YAML map');
   const clusters = entries(doc, 'clusters', 'cluster').map(({ name, body }): Cluster => {
     const where = `cluster ${name}`;

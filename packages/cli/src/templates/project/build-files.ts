@@ -70,7 +70,7 @@ test: manifests envtest ## Run the tests; the controllers' run on a real etcd an
 
 .PHONY: run
 run: manifests ## Run the manager from your host against the cluster of the current kubeconfig (after make install).
-\tnode --enable-source-maps dist/src/cmd/main.js $(RUN_ARGS)
+\tnode --enable-source-maps --max-semi-space-size=1 --liftoff-only dist/src/cmd/main.js $(RUN_ARGS)
 
 ##@ Build
 
@@ -173,7 +173,7 @@ COPY --from=builder /workspace/dist/src/ dist/src/
 # Numeric, so that the kubelet can verify runAsNonRoot without reading /etc/passwd.
 USER 65532:65532
 
-ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "dist/src/cmd/main.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "--max-semi-space-size=1", "--liftoff-only", "dist/src/cmd/main.js"]
 `,
   );
 }

@@ -20,7 +20,7 @@ export function packageJson(options: ProjectOptions): NewFile {
     scripts: {
       build: 'tsc -p .',
       test: 'make test',
-      start: 'node --enable-source-maps dist/src/cmd/main.js',
+      start: 'node --enable-source-maps --max-semi-space-size=1 --liftoff-only dist/src/cmd/main.js',
     },
     dependencies: {
       '@kubernetes/client-node': versions['@kubernetes/client-node'],

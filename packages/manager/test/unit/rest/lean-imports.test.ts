@@ -62,4 +62,11 @@ describe("what importing @spoke/manager loads (issue 11's idle memory)", () => {
       [],
     );
   });
+
+  it('loads yaml only when a kubeconfig file is parsed (an in-cluster manager parses none)', () => {
+    assert.deepEqual(
+      loaded.filter((url) => url.includes('/node_modules/yaml/')),
+      [],
+    );
+  });
 });
