@@ -11,6 +11,7 @@ import {
   tcpSockets,
   type TcpSocket,
 } from './process-probes.js';
+import { imageNodeFlags } from '../support/image-node-flags.js';
 
 /** The memcached manager's compiled entry point. */
 const mainScript = fileURLToPath(new URL('main.js', import.meta.resolve('@spoke/memcached-operator')));
@@ -83,7 +84,7 @@ export class ManagerReplica {
     const child = spawn(
       process.execPath,
       [
-        '--enable-source-maps',
+        ...imageNodeFlags(),
         mainScript,
         `--kubeconfig=${options.kubeconfigPath}`,
         '--leader-elect',

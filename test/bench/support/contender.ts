@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePorts, waitFor } from '@spoke/envtest';
+import { imageNodeFlags } from '../../support/image-node-flags.js';
 import { cpuSecondsOf, memoryOf, type Memory } from './proc-stats.js';
 
 /** The frameworks compared, each running the same secret mirror. */
@@ -55,10 +56,10 @@ export class Contender {
       if (options.framework !== 'spoke') throw new Error('only the Spoke contender has --streaming-list');
       flags.push('--streaming-list');
     }
-    // Node as the manager's image runs it (--enable-source-maps), plus --expose-gc for /debug/heap only.
+    // Node as the manager's image runs it (its ENTRYPOINT's flags), plus --expose-gc for /debug/heap only.
     const [command, args] =
       options.framework === 'spoke'
-        ? [process.execPath, ['--enable-source-maps', '--expose-gc', spokeMain, ...flags]]
+        ? [process.execPath, [...imageNodeFlags(), '--expose-gc', spokeMain, ...flags]]
         : [options.controllerRuntimeBinary, flags];
     const log = openSync(options.logPath, 'a');
     const child = spawn(command, args, { stdio: ['ignore', log, log] });

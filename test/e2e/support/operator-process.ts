@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '@spoke/envtest';
+import { imageNodeFlags } from '../../support/image-node-flags.js';
 import { eventually } from './eventually.js';
 
 /** The operator's compiled binary, next to the package's entry point. */
@@ -57,7 +58,7 @@ export class OperatorProcess {
     const child = spawn(
       process.execPath,
       [
-        '--enable-source-maps',
+        ...imageNodeFlags(),
         mainScript,
         `--kubeconfig=${kubeconfigPath}`,
         `--metrics-bind-address=127.0.0.1:${metricsPort}`,
