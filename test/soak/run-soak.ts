@@ -503,10 +503,12 @@ async function startConversionServer(env: ControlPlane): Promise<{ stop(): Promi
   manager.registerWebhooks(...webhooks);
   const stopping = new AbortController();
   const running = manager.start(stopping.signal);
-  for (let i = 0; !manager.webhookServer.serving; i++) {
-    if (i > 300) throw new Error('the conversion webhook server did not start');
-    await Promise.race([running, sleep(100)]);
-  }
+  await Promise.race([
+    manager.serving(),
+    running.then(() => {
+      throw new Error('the manager stopped before its conversion webhook server served');
+    }),
+  ]);
   return {
     async stop() {
       stopping.abort();

@@ -45,11 +45,14 @@ export async function startWebhookCluster(
   manager.registerWebhooks(...webhooks);
   const stopping = new AbortController();
   const running = manager.start(stopping.signal);
-  // The webhook server starts before the cache; with no controller, start() then waits for the signal.
-  for (let i = 0; !manager.webhookServer.serving; i++) {
-    if (i > 300) throw new Error('the webhook server did not start');
-    await Promise.race([running, new Promise((r) => setTimeout(r, 100))]);
-  }
+  // serving() resolves once every server listens, the webhook server's included (it starts before the cache); with
+  // no controller, start() then waits for the signal, so its settling first means it failed.
+  await Promise.race([
+    manager.serving(),
+    running.then(() => {
+      throw new Error('the manager stopped before its webhook server served');
+    }),
+  ]);
   if (options.installWebhooks !== false) await waitForWebhooks(env.kubeconfigPath);
   let managerStopped: Promise<void> | undefined;
   const stopManager = (): Promise<void> => {
